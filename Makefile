@@ -1,0 +1,72 @@
+# Microcred — `make run` serves a local stack, `make test` runs every test.
+# Both install what is missing first (Python venv, npm packages, the solc front, Chromium for
+# page tests); each install step is skipped when its inputs have not changed.
+
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+SOLC_VERSION := 0.8.28
+SOLC_FRONT := $(HOME)/.solcx/solc-v$(SOLC_VERSION)
+ARTIFACT := backend/chain/artifacts/CredentialRegistry.json
+CONTRACTS := $(wildcard contracts/*.sol)
+
+.PHONY: run test test-fast lint format bench gas install solc-front browser clean help
+
+help:
+	@echo "make run    start Anvil (unless MICROCRED_RPC_URL is set), deploy, serve http://127.0.0.1:8000"
+	@echo "make test   every test: unit, contracts, integration (SQLite and PostgreSQL), browser"
+	@echo "make lint   ruff format --check, ruff check, mypy --strict on backend/"
+	@echo "make bench  batch-building benchmark, written to docs/performance.md"
+	@echo "make gas    gas table of the registry, written to docs/gas.md"
+
+install: $(VENV)/.installed node_modules/.installed solc-front $(ARTIFACT)
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# The front embeds the path of this checkout's npm solc, so it is rewritten whenever that differs.
+solc-front: node_modules/.installed
+	@mkdir -p $(dir $(SOLC_FRONT))
+	@sed 's#SOLC_MODULE#$(CURDIR)/node_modules/solc#' scripts/solc-front.cjs > $(SOLC_FRONT).new
+	@chmod +x $(SOLC_FRONT).new
+	@if cmp -s $(SOLC_FRONT).new $(SOLC_FRONT); then rm $(SOLC_FRONT).new; \
+	 else mv $(SOLC_FRONT).new $(SOLC_FRONT) && echo "installed solc front $(SOLC_FRONT)"; fi
+
+$(ARTIFACT): $(CONTRACTS) backend/chain/build.py | $(VENV)/.installed solc-front
+	$(PY) -m backend.chain.build
+
+# Debian's Chromium for the page tests (Playwright's own browser download cannot reach its host).
+browser:
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
+
+run: install
+	$(VENV)/bin/microcred run
+
+test: install browser
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff format --check backend tests scripts bench
+	$(VENV)/bin/ruff check backend tests scripts bench
+	$(VENV)/bin/mypy backend
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff format backend tests scripts bench
+	$(VENV)/bin/ruff check --fix backend tests scripts bench
+
+bench: install
+	$(PY) bench/batch_build.py --write docs/performance.md
+
+gas: install
+	$(PY) scripts/gas_report.py --write docs/gas.md
+
+clean:
+	rm -rf $(VENV) node_modules .microcred .pytest_cache .mypy_cache .ruff_cache .build
