@@ -1,0 +1,1 @@
+"""The HTTP service: routes only; the work happens in the domain packages."""
