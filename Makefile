@@ -10,6 +10,7 @@ SOLC_VERSION := 0.8.28
 SOLC_FRONT := $(HOME)/.solcx/solc-v$(SOLC_VERSION)
 ARTIFACT := backend/chain/artifacts/CredentialRegistry.json
 CONTRACTS := $(wildcard contracts/*.sol)
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
 .PHONY: run test test-fast lint format bench gas install solc-front browser clean help
 

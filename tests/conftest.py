@@ -19,7 +19,7 @@ _NODE_BIN = Path(__file__).resolve().parents[1] / "node_modules" / ".bin"
 os.environ["PATH"] = f"{_NODE_BIN}{os.pathsep}{os.environ.get('PATH', '')}"
 
 
-class Chain(NamedTuple):
+class Deployed(NamedTuple):
     rpc_url: str
     registry: RegistryClient
     admin: LocalAccount
@@ -34,11 +34,11 @@ def anvil() -> Iterator[Anvil]:
 
 
 @pytest.fixture(scope="session")
-def chain(anvil: Anvil) -> Chain:
+def deployed(anvil: Anvil) -> Deployed:
     """One registry for the session, with Anvil's account 1 registered as an active issuer."""
     admin, issuer, other = (Account.from_key(k) for k in ANVIL_KEYS[:3])
     probe = RegistryClient.connect(anvil.rpc_url, admin.address)
     address = deploy_registry(probe.w3, admin, admin=admin.address)
     registry = RegistryClient.connect(anvil.rpc_url, address)
     registry.register_issuer(admin, issuer.address, "Politechnika Poznańska", "https://put.poznan.pl")
-    return Chain(anvil.rpc_url, registry, admin, issuer, other)
+    return Deployed(anvil.rpc_url, registry, admin, issuer, other)

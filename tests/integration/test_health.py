@@ -7,11 +7,11 @@ from backend.api.app import create_app
 from backend.chain.anvil import free_port
 from backend.errors import ConfigurationError
 from backend.settings import Settings
-from tests.conftest import Chain
+from tests.conftest import Deployed
 
 
-def test_health_reports_chain_and_registry_read_from_chain(chain: Chain) -> None:
-    app = create_app(Settings(rpc_url=chain.rpc_url, registry=chain.registry.address))
+def test_health_reports_chain_and_registry_read_from_chain(deployed: Deployed) -> None:
+    app = create_app(Settings(rpc_url=deployed.rpc_url, registry=deployed.registry.address))
 
     response = TestClient(app).get("/health")
 
@@ -19,14 +19,14 @@ def test_health_reports_chain_and_registry_read_from_chain(chain: Chain) -> None
     body = response.json()
     assert body["status"] == "ok"
     assert body["chainId"] == 31337
-    assert body["registry"] == chain.registry.address
-    assert body["rpc"] == chain.rpc_url
+    assert body["registry"] == deployed.registry.address
+    assert body["rpc"] == deployed.rpc_url
     assert body["registryDeployed"] is True
 
 
-def test_health_is_503_unavailable_when_chain_is_down(chain: Chain) -> None:
+def test_health_is_503_unavailable_when_chain_is_down(deployed: Deployed) -> None:
     nowhere = f"http://127.0.0.1:{free_port()}"
-    app = create_app(Settings(rpc_url=nowhere, registry=chain.registry.address, rpc_timeout=2))
+    app = create_app(Settings(rpc_url=nowhere, registry=deployed.registry.address, rpc_timeout=2))
 
     response = TestClient(app).get("/health")
 
