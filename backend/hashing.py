@@ -9,7 +9,8 @@ HASH_SIZE = 32
 
 def keccak256(data: bytes) -> bytes:
     """Ethereum's Keccak-256 (the original Keccak padding, not NIST SHA3-256)."""
-    return keccak_256(data).digest()
+    digest: bytes = keccak_256(data).digest()
+    return digest
 
 
 def to_hex(value: bytes) -> str:

@@ -15,7 +15,9 @@ from backend.settings import Settings, get_settings
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     if not settings.registry:
-        raise ConfigurationError("no registry address: set MICROCRED_REGISTRY or start the local stack with `make run`")
+        raise ConfigurationError(
+            "no registry address: set MICROCRED_REGISTRY or start the local stack with `make run`"
+        )
     app = FastAPI(
         title="Microcred",
         version=backend.__version__,

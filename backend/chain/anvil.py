@@ -65,8 +65,10 @@ class Anvil:
         state_file: Path | None = None,
         block_time: int | None = None,
         log_file: Path | None = None,
+        chain_id: int = ANVIL_CHAIN_ID,
     ) -> None:
         self.host = host
+        self.chain_id = chain_id
         self.port = port or free_port(host)
         self.state_file = state_file
         self.block_time = block_time
@@ -80,20 +82,32 @@ class Anvil:
     def start(self, *, timeout: float = 30.0) -> Anvil:
         if port_in_use(self.host, self.port):
             raise OSError(f"port {self.port} on {self.host} is already in use")
-        args = [anvil_binary(), "--host", self.host, "--port", str(self.port), "--chain-id", str(ANVIL_CHAIN_ID)]
+        args = [
+            anvil_binary(),
+            "--host",
+            self.host,
+            "--port",
+            str(self.port),
+            "--chain-id",
+            str(self.chain_id),
+        ]
         if self.state_file is not None:
             self.state_file.parent.mkdir(parents=True, exist_ok=True)
             args += ["--state", str(self.state_file)]
         if self.block_time:
             args += ["--block-time", str(self.block_time)]
         output = self.log_file.open("ab") if self.log_file else subprocess.DEVNULL
-        self._process = subprocess.Popen(args, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)  # noqa: S603
+        self._process = subprocess.Popen(  # noqa: S603 (our own anvil, fixed arguments)
+            args, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
                 raise RuntimeError(f"anvil exited with code {self._process.returncode} (args: {args})")
             try:
-                requests.post(self.rpc_url, json={"jsonrpc": "2.0", "id": 1, "method": "eth_chainId"}, timeout=1)
+                requests.post(
+                    self.rpc_url, json={"jsonrpc": "2.0", "id": 1, "method": "eth_chainId"}, timeout=1
+                )
                 return self
             except requests.RequestException:
                 time.sleep(0.05)
@@ -119,4 +133,3 @@ class Anvil:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop()
-

@@ -8,13 +8,15 @@ subclasses, and nothing here logs or keeps a private key beyond the signing call
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple, TypeVar
 
 import requests
-from eth_abi import decode as abi_decode
+from eth_abi.abi import decode as abi_decode
 from eth_account.signers.local import LocalAccount
-from eth_utils import function_signature_to_4byte_selector, to_checksum_address
+from eth_utils.abi import function_signature_to_4byte_selector
+from eth_utils.address import to_checksum_address
 from web3 import Web3
 from web3.contract import Contract
 from web3.exceptions import ContractCustomError, ContractLogicError, TimeExhausted, Web3RPCError
@@ -53,7 +55,8 @@ class IssuerRecord(NamedTuple):
         return self.registered_at != 0
 
 
-class BatchRecord(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class BatchRecord:
     issuer: str
     anchored_at: int
     revoked_at: int
@@ -61,7 +64,8 @@ class BatchRecord(NamedTuple):
     revocation_reason: int
 
 
-class Revocation(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Revocation:
     """A revocation read from the registry's events: of a whole batch (`index` None) or one credential."""
 
     reason: int
@@ -145,7 +149,9 @@ class RegistryClient:
             return RegistryError("Unknown", {"data": data})
         name, names, types = decoder
         values = abi_decode(types, raw[4:])
-        args = {n: ("0x" + v.hex() if isinstance(v, bytes) else v) for n, v in zip(names, values, strict=True)}
+        args = {
+            n: ("0x" + v.hex() if isinstance(v, bytes) else v) for n, v in zip(names, values, strict=True)
+        }
         return REGISTRY_ERRORS.get(name, RegistryError)(name, args)
 
     @property
@@ -156,6 +162,9 @@ class RegistryClient:
 
     def block_number(self) -> int:
         return self._call(lambda: int(self.w3.eth.block_number))
+
+    def _block_timestamp(self, number: int) -> int:
+        return int(self._call(lambda: self.w3.eth.get_block(number))["timestamp"])
 
     def has_code(self) -> bool:
         """Whether a contract is deployed at the registry address on this chain."""
@@ -194,24 +203,36 @@ class RegistryClient:
         if index is not None:
             filters["index"] = index
         credential_logs = self._call(
-            lambda: self.contract.events.CredentialRevoked.get_logs(from_block=from_block, argument_filters=filters)
+            lambda: self.contract.events.CredentialRevoked.get_logs(
+                from_block=from_block, argument_filters=filters
+            )
         )
-        found = [(log, None) for log in batch_logs] + [(log, int(log["args"]["index"])) for log in credential_logs]
+        found = [(log, None) for log in batch_logs] + [
+            (log, int(log["args"]["index"])) for log in credential_logs
+        ]
         timestamps: dict[int, int] = {}
         result = []
         for log, idx in found:
             number = int(log["blockNumber"])
             if number not in timestamps:
-                timestamps[number] = int(self._call(lambda n=number: self.w3.eth.get_block(n))["timestamp"])
+                timestamps[number] = self._block_timestamp(number)
             result.append(
-                Revocation(int(log["args"]["reason"]), idx, number, timestamps[number], "0x" + log["transactionHash"].hex())
+                Revocation(
+                    int(log["args"]["reason"]),
+                    idx,
+                    number,
+                    timestamps[number],
+                    "0x" + log["transactionHash"].hex(),
+                )
             )
         return sorted(result, key=lambda r: (r.block_number, r.index if r.index is not None else -1))
 
     def anchor_event(self, root: bytes, *, from_block: int = 0) -> tuple[str, int] | None:
         """The transaction hash and block of the batch's anchoring, or None."""
         logs = self._call(
-            lambda: self.contract.events.BatchAnchored.get_logs(from_block=from_block, argument_filters={"root": root})
+            lambda: self.contract.events.BatchAnchored.get_logs(
+                from_block=from_block, argument_filters={"root": root}
+            )
         )
         if not logs:
             return None
@@ -220,10 +241,14 @@ class RegistryClient:
     # ───────────────────────────── writes ─────────────────────────────
 
     def register_issuer(self, sender: LocalAccount, issuer: str, name: str, url: str) -> Receipt:
-        return self._transact(sender, self.contract.functions.registerIssuer(to_checksum_address(issuer), name, url))
+        return self._transact(
+            sender, self.contract.functions.registerIssuer(to_checksum_address(issuer), name, url)
+        )
 
     def set_issuer_active(self, sender: LocalAccount, issuer: str, active: bool) -> Receipt:
-        return self._transact(sender, self.contract.functions.setIssuerActive(to_checksum_address(issuer), active))
+        return self._transact(
+            sender, self.contract.functions.setIssuerActive(to_checksum_address(issuer), active)
+        )
 
     def anchor(self, sender: LocalAccount, root: bytes, count: int) -> Receipt:
         return self._transact(sender, self.contract.functions.anchor(root, count))
@@ -234,7 +259,9 @@ class RegistryClient:
         call = self.contract.functions.anchorSigned(root, count, to_checksum_address(issuer), signature)
         return self._transact(relayer, call)
 
-    def revoke_credentials(self, sender: LocalAccount, root: bytes, indexes: Sequence[int], reason: int) -> Receipt:
+    def revoke_credentials(
+        self, sender: LocalAccount, root: bytes, indexes: Sequence[int], reason: int
+    ) -> Receipt:
         return self._transact(sender, self.contract.functions.revokeCredentials(root, list(indexes), reason))
 
     def revoke_batch(self, sender: LocalAccount, root: bytes, reason: int) -> Receipt:

@@ -60,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
         else:
             if port_in_use(LOCAL_RPC_HOST, LOCAL_RPC_PORT):
                 print(
-                    f"port {LOCAL_RPC_PORT} is in use: stop what runs there, or set MICROCRED_RPC_URL to use it",
+                    f"port {LOCAL_RPC_PORT} is in use: stop what runs there, "
+                    "or set MICROCRED_RPC_URL to use it",
                     file=sys.stderr,
                 )
                 return 2
@@ -80,18 +81,28 @@ def run(args: argparse.Namespace) -> int:
             rpc_url,
             deployer_key=deployer_key,
             issuer_key=issuer_key,
-            remembered_registry=str(remembered["registry"]) if same_chain and remembered.get("registry") else None,
+            remembered_registry=str(remembered["registry"])
+            if same_chain and remembered.get("registry")
+            else None,
         )
         LOCAL_STACK_FILE.write_text(
             json.dumps(
-                {"rpc_url": rpc_url, "registry": local.registry, "chain_id": local.chain_id, "issuer_key": issuer_key},
+                {
+                    "rpc_url": rpc_url,
+                    "registry": local.registry,
+                    "chain_id": local.chain_id,
+                    "issuer_key": issuer_key,
+                },
                 indent=2,
             )
             + "\n",
             encoding="utf-8",
         )
-        os.chmod(LOCAL_STACK_FILE, 0o600)
-        print(f"registry {local.registry} on chain {local.chain_id} ({'deployed now' if local.deployed else 'reused'})")
+        LOCAL_STACK_FILE.chmod(0o600)
+        print(
+            f"registry {local.registry} on chain {local.chain_id} "
+            f"({'deployed now' if local.deployed else 'reused'})"
+        )
         print(f"demo issuer {local.issuer}{' (registered now)' if local.issuer_registered_now else ''}")
 
         settings = Settings(rpc_url=rpc_url, registry=local.registry)

@@ -38,7 +38,9 @@ def canonicalize(value: Any) -> bytes:
     """
     if _plain(value):
         try:
-            text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+            text = json.dumps(
+                value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+            )
             return text.encode("utf-8")
         except (TypeError, UnicodeEncodeError) as err:
             raise ValueError(f"not canonicalizable as JSON: {err}") from err

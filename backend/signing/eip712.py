@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 from eth_account import Account
 from eth_account.messages import SignableMessage, encode_typed_data
-from eth_utils import to_checksum_address
+from eth_utils.address import to_checksum_address
 
 from backend.hashing import keccak256
 
@@ -82,6 +82,8 @@ def recover_batch_signer(domain: RegistryDomain, *, root: bytes, count: int, sig
     if len(signature) != SIGNATURE_SIZE:
         raise ValueError(f"an issuer signature is {SIGNATURE_SIZE} bytes, got {len(signature)}")
     try:
-        return str(Account.recover_message(batch_signable(domain, root=root, count=count), signature=signature))
+        return str(
+            Account.recover_message(batch_signable(domain, root=root, count=count), signature=signature)
+        )
     except Exception as err:  # eth-keys raises several types for malformed signatures
         raise ValueError(f"the issuer signature recovers no address: {err}") from err

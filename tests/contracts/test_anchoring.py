@@ -26,7 +26,9 @@ def test_anchor_rejects_empty_batch(registered: Any, issuer: Any) -> None:
         registered.anchor(SampleBatch.random(1).root, 0, sender=issuer)
 
 
-def test_anchor_rejects_root_anchored_before_by_anyone(registered: Any, issuer: Any, other_issuer: Any) -> None:
+def test_anchor_rejects_root_anchored_before_by_anyone(
+    registered: Any, issuer: Any, other_issuer: Any
+) -> None:
     batch = SampleBatch.random(2)
     registered.anchor(batch.root, 2, sender=issuer)
 
@@ -86,7 +88,9 @@ def test_anchor_signed_rejects_signature_over_another_count(
 
 
 @pytest.mark.parametrize("length", [0, 64, 66])
-def test_anchor_signed_rejects_malformed_signature(registered: Any, issuer: Any, stranger: Any, length: int) -> None:
+def test_anchor_signed_rejects_malformed_signature(
+    registered: Any, issuer: Any, stranger: Any, length: int
+) -> None:
     with ape.reverts(registered.InvalidSignature, issuer=issuer, signer=ZERO):
         registered.anchorSigned(SampleBatch.random(1).root, 1, issuer, b"\x01" * length, sender=stranger)
 

@@ -33,17 +33,24 @@ def test_register_issuer_records_and_emits(registry: Any, admin: Any, issuer: An
     ]
 
 
-def test_register_issuer_again_updates_name_and_keeps_state(
-    registered: Any, admin: Any, issuer: Any
-) -> None:
+def test_register_issuer_again_updates_name_and_keeps_state(registered: Any, admin: Any, issuer: Any) -> None:
     _, _, _, registered_at = registered.issuers(issuer)
     registered.setIssuerActive(issuer, False, sender=admin)
 
-    receipt = registered.registerIssuer(issuer, "Politechnika Poznańska", "https://put.poznan.pl/pl", sender=admin)
+    receipt = registered.registerIssuer(
+        issuer, "Politechnika Poznańska", "https://put.poznan.pl/pl", sender=admin
+    )
 
-    assert registered.issuers(issuer) == ("Politechnika Poznańska", "https://put.poznan.pl/pl", False, registered_at)
+    assert registered.issuers(issuer) == (
+        "Politechnika Poznańska",
+        "https://put.poznan.pl/pl",
+        False,
+        registered_at,
+    )
     assert receipt.events == [
-        registered.IssuerRegistered(issuer=issuer, name="Politechnika Poznańska", url="https://put.poznan.pl/pl")
+        registered.IssuerRegistered(
+            issuer=issuer, name="Politechnika Poznańska", url="https://put.poznan.pl/pl"
+        )
     ]
 
 

@@ -12,7 +12,9 @@ from tests.contracts.batches import SampleBatch
 from tests.vectors_data import VECTOR_FILES, load_vector
 
 VALID, UNKNOWN_BATCH, INVALID_PROOF = 0, 1, 2
-CHAIN_SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+CHAIN_SETTINGS = settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 def flip(value: bytes, position: int, bit: int) -> bytes:

@@ -22,7 +22,9 @@ def status(registry: Any, batch: SampleBatch, index: int) -> int:
     return int(registry.verify(batch.root, batch.digests[index], index, batch.tree.proof(index)))
 
 
-def test_revoke_credentials_sets_bits_and_emits_each(registered: Any, issuer: Any, batch: SampleBatch) -> None:
+def test_revoke_credentials_sets_bits_and_emits_each(
+    registered: Any, issuer: Any, batch: SampleBatch
+) -> None:
     receipt = registered.revokeCredentials(batch.root, [2, 7], REASONS["misconduct"], sender=issuer)
 
     assert receipt.events == [
@@ -71,7 +73,7 @@ def test_registrar_revokes_another_issuers_batch_for_key_compromise(
 ) -> None:
     receipt = registered.revokeBatch(batch.root, REASONS["key_compromise"], sender=admin)
 
-    issuer, anchored_at, revoked_at, count, reason = registered.batches(batch.root)
+    _, _, revoked_at, count, reason = registered.batches(batch.root)
     assert revoked_at == chain.blocks[receipt.block_number].timestamp
     assert (count, reason) == (10, 4)
     assert receipt.events == [registered.BatchRevoked(root=batch.root, reason=4)]
@@ -101,7 +103,9 @@ def test_inactive_issuer_can_still_revoke_its_batch(
     assert registered.isRevoked(batch.root, 0)
 
 
-def test_revocation_rejects_unknown_batch_and_reason(registered: Any, issuer: Any, batch: SampleBatch) -> None:
+def test_revocation_rejects_unknown_batch_and_reason(
+    registered: Any, issuer: Any, batch: SampleBatch
+) -> None:
     unknown = SampleBatch.random(1).root
     with ape.reverts(registered.UnknownBatch, root=unknown):
         registered.revokeBatch(unknown, 0, sender=issuer)

@@ -21,7 +21,9 @@ JSON_SCALARS = (
 )
 JSON_VALUES = st.recursive(
     JSON_SCALARS,
-    lambda children: st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=8), children, max_size=5),
+    lambda children: (
+        st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=8), children, max_size=5)
+    ),
     max_leaves=30,
 )
 
@@ -52,7 +54,7 @@ def test_canonicalize_equals_rfc8785(value: Any) -> None:
         ({"ects": 2.5}, '{"ects":2.5}'),
         ({"x": 1e-7}, '{"x":1e-7}'),
         ({"x": 1e21}, '{"x":1e+21}'),
-        ({"name": "Zofia Wiśniewska\n\"€\u0007"}, '{"name":"Zofia Wiśniewska\\n\\"€\\u0007"}'),
+        ({"name": 'Zofia Wiśniewska\n"€\u0007'}, '{"name":"Zofia Wiśniewska\\n\\"€\\u0007"}'),
         ({"\u20ac": 1, "\U0001f600": 2, "\ufb01": 3}, '{"€":1,"😀":2,"ﬁ":3}'),
     ],
 )
@@ -60,7 +62,9 @@ def test_canonicalize_known_cases(value: Any, text: str) -> None:
     assert canonicalize(value).decode("utf-8") == text
 
 
-@pytest.mark.parametrize("bad", [{"x": float("nan")}, {"x": float("inf")}, {"x": 2**60}, {"x": "\ud800"}, {1: "a"}])
+@pytest.mark.parametrize(
+    "bad", [{"x": float("nan")}, {"x": float("inf")}, {"x": 2**60}, {"x": "\ud800"}, {1: "a"}]
+)
 def test_canonicalize_refuses_what_json_cannot_carry(bad: Any) -> None:
     with pytest.raises(ValueError, match="canonicalizable"):
         canonicalize(bad)

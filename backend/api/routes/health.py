@@ -18,5 +18,7 @@ def health(registry: RegistryDep) -> JSONResponse:
         body["blockNumber"] = registry.block_number()
         body["registryDeployed"] = registry.has_code()
     except ChainUnavailable as err:
-        return JSONResponse({"status": "unavailable", **body, "chainId": None, "detail": str(err)}, status_code=503)
+        return JSONResponse(
+            {"status": "unavailable", **body, "chainId": None, "detail": str(err)}, status_code=503
+        )
     return JSONResponse({"status": "ok", **body})
