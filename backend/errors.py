@@ -29,26 +29,31 @@ class InvalidInput(MicrocredError):
 
 
 class Problem:
-    """One thing wrong in an input: where (`line`, `field`) and what (`message`)."""
+    """One thing wrong in an input: where (`line` of a file, or `entry` of a JSON list; `field`)
+    and what (`message`)."""
 
-    __slots__ = ("field", "line", "message")
+    __slots__ = ("entry", "field", "line", "message")
 
-    def __init__(self, message: str, *, line: int | None = None, field: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, line: int | None = None, field: str | None = None, entry: int | None = None
+    ) -> None:
         self.message = message
         self.line = line
         self.field = field
+        self.entry = entry
 
     def as_dict(self) -> dict[str, Any]:
-        return {"line": self.line, "field": self.field, "message": self.message}
+        return {"line": self.line, "entry": self.entry, "field": self.field, "message": self.message}
 
     def __str__(self) -> str:
-        where = ", ".join(
-            part for part in (f"line {self.line}" if self.line else "", self.field or "") if part
-        )
+        parts = [f"line {self.line}" if self.line else "", f"entry {self.entry}" if self.entry else ""]
+        if self.field:
+            parts.append(f"column {self.field!r}" if self.line else self.field)
+        where = ", ".join(part for part in parts if part)
         return f"{where}: {self.message}" if where else self.message
 
     def __repr__(self) -> str:
-        return f"Problem({self.message!r}, line={self.line!r}, field={self.field!r})"
+        return f"Problem({self.message!r}, line={self.line!r}, entry={self.entry!r}, field={self.field!r})"
 
 
 class NotFound(MicrocredError):
@@ -72,6 +77,16 @@ class Unauthorized(MicrocredError):
     """Raised when a request carries no valid API key, or a key for another issuer."""
 
     code = "unauthorized"
+
+
+class PayloadTooLarge(MicrocredError):
+    """Raised when an upload is larger than the service accepts; `limit` is in bytes."""
+
+    code = "payload_too_large"
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        super().__init__(f"the upload is larger than {limit / 1_048_576:g} MB")
 
 
 class ConfigurationError(MicrocredError):

@@ -8,6 +8,7 @@ Secrets are ``SecretStr`` so that they never show in a repr, a log or an error m
 from __future__ import annotations
 
 import json
+import os
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -16,7 +17,8 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-STATE_DIR = PROJECT_ROOT / ".microcred"
+# Where `microcred run` keeps the local chain's state and what it deployed; tests move it.
+STATE_DIR = Path(os.environ.get("MICROCRED_STATE_DIR") or PROJECT_ROOT / ".microcred")
 LOCAL_STACK_FILE = STATE_DIR / "local.json"
 
 
@@ -50,6 +52,8 @@ class Settings(BaseSettings):
     public_url: str = "http://127.0.0.1:8000"
     host: str = "127.0.0.1"
     port: int = 8000
+    # The port of the Anvil chain `microcred run` starts when MICROCRED_RPC_URL is not set.
+    local_rpc_port: int = 8545
 
     # Issuer signing keys: an encrypted keystore (eth-account JSON) and its passphrase, or in
     # development only, the raw key.
@@ -58,6 +62,13 @@ class Settings(BaseSettings):
     issuer_key: SecretStr | None = None
     # A relayer pays gas for issuers' signed batches (anchorSigned) when set.
     relayer_key: SecretStr | None = None
+    # The country credentials name for an issuer the database does not know yet (ISO 3166-1).
+    issuer_country: str = "BE"
+    # The demo issuer's API key, kept by `microcred run` in .microcred/local.json (development).
+    demo_api_key: SecretStr | None = None
+    # Largest upload the API accepts (a credential, a PDF, a cohort file).
+    max_upload_bytes: int = Field(5 * 1024 * 1024, gt=0)
+    max_cohort_bytes: int = Field(200 * 1024 * 1024, gt=0)
 
     @model_validator(mode="after")
     def _no_raw_keys_in_production(self) -> Settings:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -10,9 +11,15 @@ from typing import NamedTuple
 import pytest
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
+from sqlalchemy.engine import make_url
+from sqlmodel import SQLModel, create_engine
 
+from backend.batches.service import IssuanceService
 from backend.chain.anvil import ANVIL_KEYS, Anvil
 from backend.chain.client import RegistryClient, deploy_registry
+from backend.signing.keys import IssuerKey
+from backend.store import Store
+from backend.wiring import ensure_issuer
 
 # ape-foundry (the contract tests) finds anvil on PATH; the project's npm anvil comes first.
 _NODE_BIN = Path(__file__).resolve().parents[1] / "node_modules" / ".bin"
@@ -42,3 +49,69 @@ def deployed(anvil: Anvil) -> Deployed:
     registry = RegistryClient.connect(anvil.rpc_url, address)
     registry.register_issuer(admin, issuer.address, "Politechnika Poznańska", "https://put.poznan.pl")
     return Deployed(anvil.rpc_url, registry, admin, issuer, other)
+
+
+# ───────────────────────────── databases ─────────────────────────────
+
+POSTGRES_URL = os.environ.get("MICROCRED_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A database of its own for this test session on the PostgreSQL server, dropped at the end."""
+    import psycopg
+
+    name = f"microcred_test_{os.getpid()}_{secrets.token_hex(4)}"
+    try:
+        admin = psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as err:
+        pytest.fail(f"PostgreSQL is needed at {POSTGRES_URL} (MICROCRED_TEST_POSTGRES_URL): {err}")
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg", database=name)
+    yield url.render_as_string(hide_password=False)
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database: a SQLite file, or the session's PostgreSQL database emptied."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'microcred.db'}"
+        return
+    url: str = request.getfixturevalue("postgres_database")
+    engine = create_engine(url)
+    SQLModel.metadata.drop_all(engine)
+    engine.dispose()
+    yield url
+
+
+@pytest.fixture
+def store(database_url: str) -> Iterator[Store]:
+    store = Store(database_url)
+    yield store
+    store.dispose()
+
+
+# ───────────────────────────── issuing ─────────────────────────────
+
+
+@pytest.fixture
+def registry(anvil: Anvil) -> Deployed:
+    """A registry of its own for one test (so no test sees another's batches), issuer registered."""
+    admin, issuer, other = (Account.from_key(k) for k in ANVIL_KEYS[:3])
+    probe = RegistryClient.connect(anvil.rpc_url, admin.address)
+    address = deploy_registry(probe.w3, admin, admin=admin.address)
+    client = RegistryClient.connect(anvil.rpc_url, address)
+    client.register_issuer(admin, issuer.address, "Politechnika Poznańska", "https://put.poznan.pl")
+    return Deployed(anvil.rpc_url, client, admin, issuer, other)
+
+
+@pytest.fixture
+def issuance(store: Store, registry: Deployed) -> IssuanceService:
+    """The issuing service over a fresh database and registry, holding the issuer's key."""
+    key = IssuerKey(registry.issuer)
+    service = IssuanceService(store, registry.registry, {key.address: key})
+    ensure_issuer(service, key, country="PL")
+    return service

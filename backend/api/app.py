@@ -1,36 +1,46 @@
-"""The FastAPI application: ``create_app(settings)`` wires settings, the registry client and routes."""
+"""The FastAPI application: ``create_app(settings)`` wires settings, store, chain and routes."""
 
 from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
 import backend
 from backend.api.errors import install_error_handlers
-from backend.api.routes import health
-from backend.chain.client import RegistryClient
-from backend.errors import ConfigurationError
+from backend.api.routes import batches, credentials, health, templates
+from backend.batches.service import IssuanceService
 from backend.settings import Settings, get_settings
+from backend.store import Store
+from backend.wiring import issuance_service, open_store, registry_client
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, store: Store | None = None, issuance: IssuanceService | None = None
+) -> FastAPI:
+    """The service. `store` and `issuance` default to what `settings` describe; tests pass their own."""
     settings = settings or get_settings()
-    if not settings.registry:
-        raise ConfigurationError(
-            "no registry address: set MICROCRED_REGISTRY or start the local stack with `make run`"
-        )
+    registry = issuance.registry if issuance is not None else registry_client(settings)
+    store = issuance.store if issuance is not None else (store or open_store(settings))
+    issuance = issuance or issuance_service(settings, store=store)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        store.dispose()
+
     app = FastAPI(
         title="Microcred",
         version=backend.__version__,
         description="Issue and verify EU micro-credentials anchored on an Ethereum registry.",
+        lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.registry = RegistryClient.connect(
-        settings.rpc_url,
-        settings.registry,
-        timeout=settings.rpc_timeout,
-        confirmations=settings.confirmations,
-        tx_timeout=settings.tx_timeout,
-    )
+    app.state.registry = registry
+    app.state.store = store
+    app.state.issuance = issuance
     install_error_handlers(app)
-    app.include_router(health.router)
+    for module in (health, templates, batches, credentials):
+        app.include_router(module.router)
     return app

@@ -12,6 +12,7 @@ from backend.errors import (
     InvalidInput,
     MicrocredError,
     NotFound,
+    PayloadTooLarge,
     RegistryError,
     TransactionFailed,
     Unauthorized,
@@ -19,6 +20,7 @@ from backend.errors import (
 
 STATUS_BY_ERROR: tuple[tuple[type[MicrocredError], int], ...] = (
     (InvalidInput, 422),
+    (PayloadTooLarge, 413),
     (NotFound, 404),
     (Conflict, 409),
     (Unauthorized, 401),

@@ -8,8 +8,8 @@ subclasses, and nothing here logs or keeps a private key beyond the signing call
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
 
 import requests
@@ -251,13 +251,23 @@ class RegistryClient:
         )
 
     def anchor(self, sender: LocalAccount, root: bytes, count: int) -> Receipt:
-        return self._transact(sender, self.contract.functions.anchor(root, count))
+        return self.wait(self.submit_anchor(sender, root, count))
+
+    def submit_anchor(self, sender: LocalAccount, root: bytes, count: int) -> str:
+        """Send ``anchor(root, count)`` from the issuer itself; returns the transaction hash."""
+        return self._submit(sender, self.contract.functions.anchor(root, count))
 
     def anchor_signed(
         self, relayer: LocalAccount, root: bytes, count: int, *, issuer: str, signature: bytes
     ) -> Receipt:
+        return self.wait(self.submit_anchor_signed(relayer, root, count, issuer=issuer, signature=signature))
+
+    def submit_anchor_signed(
+        self, relayer: LocalAccount, root: bytes, count: int, *, issuer: str, signature: bytes
+    ) -> str:
+        """Send ``anchorSigned`` from a relayer that pays the gas; returns the transaction hash."""
         call = self.contract.functions.anchorSigned(root, count, to_checksum_address(issuer), signature)
-        return self._transact(relayer, call)
+        return self._submit(relayer, call)
 
     def revoke_credentials(
         self, sender: LocalAccount, root: bytes, indexes: Sequence[int], reason: int
@@ -268,6 +278,12 @@ class RegistryClient:
         return self._transact(sender, self.contract.functions.revokeBatch(root, reason))
 
     def _transact(self, sender: LocalAccount, call: Any) -> Receipt:
+        return self.wait(self._submit(sender, call))
+
+    def _submit(self, sender: LocalAccount, call: Any) -> str:
+        """Sign and send `call`; a revert is detected (and decoded) while estimating gas, before
+        anything is sent."""
+
         def send() -> str:
             tx = call.build_transaction(
                 {
@@ -279,30 +295,52 @@ class RegistryClient:
             signed = sender.sign_transaction(tx)
             return "0x" + self.w3.eth.send_raw_transaction(signed.raw_transaction).hex()
 
-        tx_hash = self._call(send)
-        return self.wait(tx_hash)
+        return self._call(send)
 
     def wait(self, tx_hash: str) -> Receipt:
         """Wait for `tx_hash` to be mined and then confirmed by `confirmations` more blocks."""
+        receipt = self.wait_for_receipt(tx_hash)
+        self.wait_for_confirmations(tx_hash, receipt.block_number)
+        return receipt
+
+    def wait_for_receipt(self, tx_hash: str, *, timeout: float | None = None) -> Receipt:
+        """The receipt of `tx_hash` once mined.
+
+        Raises:
+            TransactionFailed: it reverted, or was not mined within `timeout` (default `tx_timeout`).
+        """
+        limit = self.tx_timeout if timeout is None else timeout
         try:
             receipt = self._call(
                 lambda: self.w3.eth.wait_for_transaction_receipt(
                     tx_hash,  # type: ignore[arg-type]
-                    timeout=self.tx_timeout,
+                    timeout=limit,
                     poll_latency=self.poll_interval,
                 )
             )
         except TimeExhausted as err:
-            raise TransactionFailed(tx_hash, f"not mined within {self.tx_timeout:g} s") from err
+            raise TransactionFailed(tx_hash, f"not mined within {limit:g} s") from err
         if receipt["status"] != 1:
             raise TransactionFailed(tx_hash, "reverted")
-        mined = int(receipt["blockNumber"])
+        return Receipt(tx_hash, int(receipt["blockNumber"]), int(receipt["gasUsed"]))
+
+    def wait_for_confirmations(self, tx_hash: str, mined: int) -> None:
+        """Return once `confirmations` blocks stand on block `mined`."""
         deadline = time.monotonic() + self.tx_timeout
         while self.confirmations and self.block_number() < mined + self.confirmations:
             if time.monotonic() > deadline:
                 raise TransactionFailed(tx_hash, f"not confirmed by {self.confirmations} blocks in time")
             time.sleep(self.poll_interval)
-        return Receipt(tx_hash, mined, int(receipt["gasUsed"]))
+
+    def transaction_known(self, tx_hash: str) -> bool:
+        """Whether the node knows `tx_hash` (pending or mined); False once it was dropped."""
+        from web3.exceptions import TransactionNotFound
+
+        try:
+            self._call(lambda: self.w3.eth.get_transaction(tx_hash))  # type: ignore[arg-type]
+        except TransactionNotFound:
+            return False
+        return True
 
 
 def deploy_registry(w3: Web3, deployer: LocalAccount, *, admin: str, rpc_url: str = "") -> str:

@@ -15,6 +15,7 @@ from backend.chain.client import RegistryClient, deploy_registry
 
 DEMO_ISSUER_NAME = "Microcred Demo University"
 DEMO_ISSUER_URL = "https://microcred.example"
+DEMO_ISSUER_COUNTRY = "BE"
 
 
 class LocalStack(NamedTuple):

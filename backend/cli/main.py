@@ -6,14 +6,16 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from backend.cli import issue as issue_commands
 from backend.cli import run as run_command
-from backend.errors import MicrocredError
+from backend.errors import ChainUnavailable, MicrocredError
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="microcred", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run_command.add_parser(commands)
+    issue_commands.add_parsers(commands)
     return parser
 
 
@@ -23,7 +25,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.handler(args)
     except MicrocredError as err:
         print(f"microcred: {err}", file=sys.stderr)
-        return 1
+        return 2 if isinstance(err, ChainUnavailable) else 1
     except KeyboardInterrupt:
         return 130
     return code

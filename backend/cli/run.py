@@ -12,10 +12,13 @@ from contextlib import ExitStack
 import uvicorn
 
 from backend.chain.anvil import ANVIL_KEYS, Anvil, port_in_use
-from backend.chain.local import bring_up
+from backend.chain.local import DEMO_ISSUER_COUNTRY, DEMO_ISSUER_NAME, DEMO_ISSUER_URL, bring_up
 from backend.settings import LOCAL_STACK_FILE, STATE_DIR, Settings
+from backend.signing.keys import IssuerKey
+from backend.store.db import new_api_key
+from backend.wiring import open_store
 
-LOCAL_RPC_HOST, LOCAL_RPC_PORT = "127.0.0.1", 8545
+LOCAL_RPC_HOST = "127.0.0.1"
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -40,9 +43,32 @@ def _stop_on_sigterm(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def ensure_demo_issuer(settings: Settings, issuer_key: str, remembered_api_key: object) -> str:
+    """The demo issuer's row in the database and its API key: the remembered one while the
+    database still knows it, else a new one."""
+    store = open_store(settings)
+    try:
+        address = IssuerKey.unsafe_from_hex(issuer_key).address
+        row = store.issuer_by_address(address)
+        if row is None:
+            row = store.add_issuer(
+                address=address, name=DEMO_ISSUER_NAME, url=DEMO_ISSUER_URL, country=DEMO_ISSUER_COUNTRY
+            )
+        if isinstance(remembered_api_key, str) and store.issuer_by_api_key(remembered_api_key) is not None:
+            return remembered_api_key
+        api_key = new_api_key()
+        store.set_api_key(row.id, api_key)  # type: ignore[arg-type]
+        return api_key
+    finally:
+        store.dispose()
+
+
 def run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(line_buffering=True)  # each status line shows at once, even in a pipe
     external_rpc = os.environ.get("MICROCRED_RPC_URL")
+    rpc_port = Settings().local_rpc_port
     STATE_DIR.mkdir(parents=True, exist_ok=True)
     remembered = _remembered()
     with ExitStack() as stack:
@@ -58,16 +84,15 @@ def run(args: argparse.Namespace) -> int:
                 )
                 return 2
         else:
-            if port_in_use(LOCAL_RPC_HOST, LOCAL_RPC_PORT):
+            if port_in_use(LOCAL_RPC_HOST, rpc_port):
                 print(
-                    f"port {LOCAL_RPC_PORT} is in use: stop what runs there, "
-                    "or set MICROCRED_RPC_URL to use it",
+                    f"port {rpc_port} is in use: stop what runs there, or set MICROCRED_RPC_URL to use it",
                     file=sys.stderr,
                 )
                 return 2
             anvil = Anvil(
                 host=LOCAL_RPC_HOST,
-                port=LOCAL_RPC_PORT,
+                port=rpc_port,
                 state_file=STATE_DIR / "anvil-state.json",
                 log_file=STATE_DIR / "anvil.log",
             )
@@ -85,6 +110,8 @@ def run(args: argparse.Namespace) -> int:
             if same_chain and remembered.get("registry")
             else None,
         )
+        settings = Settings(rpc_url=rpc_url, registry=local.registry, issuer_key=issuer_key)
+        api_key = ensure_demo_issuer(settings, issuer_key, remembered.get("demo_api_key"))
         LOCAL_STACK_FILE.write_text(
             json.dumps(
                 {
@@ -92,6 +119,7 @@ def run(args: argparse.Namespace) -> int:
                     "registry": local.registry,
                     "chain_id": local.chain_id,
                     "issuer_key": issuer_key,
+                    "demo_api_key": api_key,
                 },
                 indent=2,
             )
@@ -104,8 +132,8 @@ def run(args: argparse.Namespace) -> int:
             f"({'deployed now' if local.deployed else 'reused'})"
         )
         print(f"demo issuer {local.issuer}{' (registered now)' if local.issuer_registered_now else ''}")
+        print(f"demo issuer API key: {api_key}  (send it as the X-API-Key header)")
 
-        settings = Settings(rpc_url=rpc_url, registry=local.registry)
         from backend.api.app import create_app
 
         app = create_app(settings)

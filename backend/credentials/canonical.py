@@ -11,7 +11,9 @@ walk of the value shows it is safe; a property test holds the two equal.
 from __future__ import annotations
 
 import json
+import json.encoder
 import math
+from functools import cache
 from typing import Any
 
 import rfc8785
@@ -27,6 +29,7 @@ _MIN_PLAIN_FLOAT = 1e-4
 _MAX_PLAIN_FLOAT = 1e16
 # JCS numbers are IEEE doubles: integers beyond 2**53 have no exact form and rfc8785 refuses them.
 _MAX_SAFE_INTEGER = 2**53 - 1
+_encode_string = json.encoder.encode_basestring
 
 
 def canonicalize(value: Any) -> bytes:
@@ -71,3 +74,40 @@ def _plain(value: Any) -> bool:
     if isinstance(value, int):
         return -_MAX_SAFE_INTEGER <= value <= _MAX_SAFE_INTEGER
     return value is None or isinstance(value, str)
+
+
+def canonical_text(value: Any) -> str:
+    """`canonicalize` as text, for composing a larger canonical document from its parts."""
+    return canonicalize(value).decode("utf-8")
+
+
+def canonical_string(text: str) -> str:
+    """The JCS form of one string: quotes, ``\\"``, ``\\\\``, the short escapes and ``\\u00xx`` for other
+    control characters, everything else as is. json's C encoder writes exactly that.
+
+    Raises:
+        ValueError: `text` holds a lone surrogate, which UTF-8 cannot carry.
+    """
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as err:
+            raise ValueError(f"not canonicalizable as JSON: {err}") from err
+    return _encode_string(text)
+
+
+def compose_object(members: dict[str, str]) -> str:
+    """The JCS text of an object whose members' values are already canonical texts.
+
+    JCS writes an object as its members sorted by key (UTF-16 code units) and each value in
+    canonical form, so a part shared by many documents is canonicalized once and joined here.
+    Keys must be ASCII (where UTF-16 and code-point order agree); every key of SPEC §1 is.
+    """
+    return "{" + ",".join(_key_text(key) + members[key] for key in sorted(members)) + "}"
+
+
+@cache
+def _key_text(key: str) -> str:
+    if not key.isascii():
+        raise ValueError(f"compose_object takes ASCII keys only, got {key!r}")
+    return _encode_string(key) + ":"

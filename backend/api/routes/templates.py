@@ -1,0 +1,43 @@
+"""Templates: the issuer's designs of a micro-credential, and their versions."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, status
+
+from backend.api.deps import IssuanceDep, IssuerDep, StoreDep
+from backend.api.schemas import TemplatePublic
+from backend.credentials.template import parse_template
+
+router = APIRouter(prefix="/api/v1/templates", tags=["templates"])
+
+
+SpecBody = Annotated[dict[str, Any], Body(description="the template: T.json of SPEC §6")]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def create_template(issuer: IssuerDep, issuance: IssuanceDep, spec: SpecBody) -> TemplatePublic:
+    """Save a template (``T.json`` of SPEC §6); the same spec again returns its existing version."""
+    return TemplatePublic.of(issuance.save_template(issuer.id, parse_template(spec)))  # type: ignore[arg-type]
+
+
+@router.get("")
+def list_templates(issuer: IssuerDep, store: StoreDep) -> list[TemplatePublic]:
+    return [TemplatePublic.of(row) for row in store.templates(issuer_id=issuer.id)]
+
+
+@router.get("/{template_id}")
+def show_template(template_id: int, issuer: IssuerDep, store: StoreDep) -> TemplatePublic:
+    return TemplatePublic.of(store.template(template_id, issuer_id=issuer.id))
+
+
+@router.post("/{template_id}/versions", status_code=status.HTTP_201_CREATED)
+def new_version(
+    template_id: int,
+    issuer: IssuerDep,
+    issuance: IssuanceDep,
+    spec: SpecBody,
+) -> TemplatePublic:
+    """A new version of the template; batches issued before keep the version they used."""
+    return TemplatePublic.of(issuance.new_template_version(issuer.id, template_id, parse_template(spec)))  # type: ignore[arg-type]

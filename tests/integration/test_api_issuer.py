@@ -1,0 +1,131 @@
+"""The issuer API: API keys, templates, cohort upload to a confirmed batch, credentials."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from backend.api.app import create_app
+from backend.batches.service import IssuanceService
+from backend.settings import Settings
+from backend.store.db import new_api_key
+from tests.conftest import Deployed
+from tests.samples import COHORT_CSV, TEMPLATE
+
+
+@pytest.fixture
+def api(issuance: IssuanceService, registry: Deployed) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    (issuer,) = issuance.store.issuers()
+    key = new_api_key()
+    issuance.store.set_api_key(issuer.id, key)  # type: ignore[arg-type]
+    settings = Settings(rpc_url=registry.rpc_url, registry=registry.registry.address, max_cohort_bytes=64_000)
+    with TestClient(create_app(settings, issuance=issuance)) as client:
+        yield client, {"X-API-Key": key}
+
+
+def upload(
+    client: TestClient, headers: dict[str, str], template_id: int, data: bytes, name: str = "L.csv"
+) -> object:
+    return client.post(
+        "/api/v1/batches",
+        headers=headers,
+        data={"template_id": str(template_id)},
+        files={"learners": (name, data, "text/csv")},
+    )
+
+
+def test_upload_cohort_issues_a_batch_to_poll_until_confirmed(api: tuple[TestClient, dict[str, str]]) -> None:
+    client, headers = api
+    template = client.post("/api/v1/templates", headers=headers, json=TEMPLATE)
+    assert template.status_code == 201
+    template_id = template.json()["id"]
+
+    created = upload(client, headers, template_id, COHORT_CSV)
+
+    assert created.status_code == 202  # type: ignore[attr-defined]
+    batch_url = created.headers["Location"]  # type: ignore[attr-defined]
+    batch = client.get(batch_url, headers=headers).json()
+    assert batch["state"] == "confirmed"
+    assert batch["count"] == 4
+    assert batch["transaction"].startswith("0x")
+    listed = client.get(f"{batch_url}/credentials", headers=headers).json()
+    assert [c["learner_name"] for c in listed] == [
+        "Wiśniewska, Zofia",
+        "Jean-Luc Dupré",
+        'Ana "Anita" Núñez',
+        "李小龍 (Bruce Lee)",
+    ]
+    record = client.get(f"/api/v1/credentials/{listed[0]['id']}", headers=headers).json()
+    assert record["credential"]["proof"]["root"] == batch["root"]
+    public = client.get(listed[0]["links"]["json"])
+    assert public.status_code == 200
+    assert public.json()["id"] == listed[0]["id"]
+    assert "attachment" in public.headers["content-disposition"]
+
+
+def test_bad_cohort_is_422_with_every_problem_and_creates_no_batch(
+    api: tuple[TestClient, dict[str, str]],
+) -> None:
+    client, headers = api
+    template_id = client.post("/api/v1/templates", headers=headers, json=TEMPLATE).json()["id"]
+
+    response = upload(client, headers, template_id, b"name,email\n,a@example.eu\nJan,bad\n")
+
+    assert response.status_code == 422  # type: ignore[attr-defined]
+    body = response.json()  # type: ignore[attr-defined]
+    assert body["code"] == "invalid_input"
+    assert [(p["line"], p["field"]) for p in body["problems"]] == [(2, "name"), (3, "email")]
+    assert client.get("/api/v1/batches", headers=headers).json() == []
+
+
+def test_template_errors_name_the_field(api: tuple[TestClient, dict[str, str]]) -> None:
+    client, headers = api
+    response = client.post("/api/v1/templates", headers=headers, json={**TEMPLATE, "participation": "hybrid"})
+    assert response.status_code == 422
+    assert response.json()["problems"][0]["field"] == "participation"
+
+
+def test_template_versions_over_the_api(api: tuple[TestClient, dict[str, str]]) -> None:
+    client, headers = api
+    first = client.post("/api/v1/templates", headers=headers, json=TEMPLATE).json()
+    second = client.post(
+        f"/api/v1/templates/{first['id']}/versions", headers=headers, json={**TEMPLATE, "eqfLevel": 5}
+    )
+    assert second.status_code == 201
+    assert (first["version"], second.json()["version"]) == (1, 2)
+    assert len(client.get("/api/v1/templates", headers=headers).json()) == 2
+
+
+def test_cohort_over_the_limit_is_413(api: tuple[TestClient, dict[str, str]]) -> None:
+    client, headers = api
+    template_id = client.post("/api/v1/templates", headers=headers, json=TEMPLATE).json()["id"]
+    response = upload(client, headers, template_id, b"name\n" + b"Zofia\n" * 20_000)
+    assert response.status_code == 413  # type: ignore[attr-defined]
+
+
+def test_routes_need_a_valid_key_and_show_only_the_issuers_own_data(
+    api: tuple[TestClient, dict[str, str]], issuance: IssuanceService
+) -> None:
+    client, headers = api
+    template_id = client.post("/api/v1/templates", headers=headers, json=TEMPLATE).json()["id"]
+    batch_id = upload(client, headers, template_id, COHORT_CSV).json()["id"]  # type: ignore[attr-defined]
+    other_key = new_api_key()
+    issuance.store.add_issuer(
+        address="0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC",
+        name="Other",
+        url="https://other.eu",
+        country="FR",
+        api_key=other_key,
+    )
+    other = {"X-API-Key": other_key}
+
+    assert client.get("/api/v1/templates").status_code == 401
+    assert client.get("/api/v1/templates", headers={"X-API-Key": "mc_wrong"}).status_code == 401
+    assert client.get("/api/v1/templates", headers=other).json() == []
+    assert client.get(f"/api/v1/templates/{template_id}", headers=other).status_code == 404
+    assert client.get(f"/api/v1/batches/{batch_id}", headers=other).status_code == 404
+    assert client.get("/api/v1/batches", headers=other).json() == []
+    assert issuance.store.issuer_by_api_key(other_key) is not None
+    assert all(row.api_key_hash != other_key for row in issuance.store.issuers())

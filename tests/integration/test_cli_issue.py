@@ -1,0 +1,149 @@
+"""``microcred issue`` and friends, run as a subprocess against a real Anvil."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from backend.credentials.canonical import credential_digest
+from backend.hashing import from_hex32
+from tests.conftest import Deployed
+from tests.integration.cli import clean_env, microcred
+from tests.samples import COHORT_CSV, TEMPLATE
+
+ANVIL_KEY_1 = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
+
+
+@pytest.fixture
+def env(registry: Deployed, database_url: str, tmp_path: Path) -> dict[str, str]:
+    return clean_env(
+        tmp_path / "state",
+        rpc_url=registry.rpc_url,
+        registry=registry.registry.address,
+        database_url=database_url,
+        issuer_key=ANVIL_KEY_1,
+        issuer_country="PL",
+    )
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> tuple[Path, Path]:
+    template, learners = tmp_path / "T.json", tmp_path / "L.csv"
+    template.write_text(json.dumps(TEMPLATE, ensure_ascii=False), encoding="utf-8")
+    learners.write_bytes(COHORT_CSV)
+    return template, learners
+
+
+def anchored_batches(registry: Deployed) -> int:
+    return len(registry.registry.contract.events.BatchAnchored.get_logs(from_block=0))
+
+
+def test_issue_writes_one_anchored_file_per_learner(
+    env: dict[str, str], inputs: tuple[Path, Path], registry: Deployed, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+
+    result = microcred(
+        "issue", "--template", str(inputs[0]), "--learners", str(inputs[1]), "--out", str(out), env=env
+    )
+
+    assert result.returncode == 0, result.stderr
+    files = sorted(out.glob("*.json"))
+    assert len(files) == 4
+    assert "confirmed" in result.stderr
+    credentials = [json.loads(f.read_text(encoding="utf-8")) for f in files]
+    assert {f.name for f in files} == {f"{c['id']}.json" for c in credentials}
+    for credential in credentials:
+        root = from_hex32(credential["proof"]["root"])
+        path = [from_hex32(p) for p in credential["proof"]["path"]]
+        status = registry.registry.verify(
+            root, credential_digest(credential), credential["credentialStatus"]["index"], path
+        )
+        assert status == "valid"
+        assert credential["issuer"]["name"] == "Politechnika Poznańska"
+        assert credential["issuer"]["country"] == "PL"
+    assert credentials[0]["proof"]["root"] in result.stderr
+
+    listing = microcred("batches", "list", env=env)
+    assert listing.returncode == 0
+    assert "confirmed" in listing.stdout
+    templates = microcred("templates", "list", env=env)
+    assert "ethics-of-artificial" in templates.stdout
+
+
+@pytest.mark.parametrize(
+    ("csv", "says"),
+    [
+        (b"email,grade\nz@example.eu,5\n", "line 1: the header has no 'name' column"),
+        (
+            b"name,email\nZofia,z@example.eu\n,j@example.eu\n",
+            "line 3, column 'name': the learner's name is empty",
+        ),
+        (b"name\nZofia\nJ\xe9r\xf4me\n", "line 3: byte 0xe9 is not valid UTF-8"),
+    ],
+)
+def test_bad_learners_file_is_refused_with_its_line_and_nothing_is_anchored(
+    env: dict[str, str], inputs: tuple[Path, Path], registry: Deployed, tmp_path: Path, csv: bytes, says: str
+) -> None:
+    inputs[1].write_bytes(csv)
+
+    result = microcred(
+        "issue",
+        "--template",
+        str(inputs[0]),
+        "--learners",
+        str(inputs[1]),
+        "--out",
+        str(tmp_path / "out"),
+        env=env,
+    )
+
+    assert result.returncode == 1
+    assert says in result.stderr
+    assert "Traceback" not in result.stderr
+    assert anchored_batches(registry) == 0
+    assert not (tmp_path / "out").exists()
+
+
+def test_wrong_eqf_level_in_template_is_refused_and_nothing_is_anchored(
+    env: dict[str, str], inputs: tuple[Path, Path], registry: Deployed, tmp_path: Path
+) -> None:
+    inputs[0].write_text(json.dumps({**TEMPLATE, "eqfLevel": 9}), encoding="utf-8")
+
+    result = microcred(
+        "issue",
+        "--template",
+        str(inputs[0]),
+        "--learners",
+        str(inputs[1]),
+        "--out",
+        str(tmp_path / "out"),
+        env=env,
+    )
+
+    assert result.returncode == 1
+    assert "eqfLevel: Input should be less than or equal to 8" in result.stderr
+    assert anchored_batches(registry) == 0
+
+
+def test_issue_with_the_chain_down_says_so_and_exits_2(
+    env: dict[str, str], inputs: tuple[Path, Path], tmp_path: Path
+) -> None:
+    env["MICROCRED_RPC_URL"] = "http://127.0.0.1:9"
+    env["MICROCRED_RPC_TIMEOUT"] = "2"
+
+    result = microcred(
+        "issue",
+        "--template",
+        str(inputs[0]),
+        "--learners",
+        str(inputs[1]),
+        "--out",
+        str(tmp_path / "out"),
+        env=env,
+    )
+
+    assert result.returncode == 2
+    assert "cannot be reached" in result.stderr

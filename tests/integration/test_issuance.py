@@ -1,0 +1,153 @@
+"""Issuing batches end to end on a real Anvil, over SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from backend.batches.service import IssuanceService
+from backend.chain.anvil import free_port
+from backend.chain.client import RegistryClient
+from backend.credentials.canonical import credential_digest
+from backend.credentials.cohort import parse_csv
+from backend.credentials.document import check_format
+from backend.credentials.template import parse_template
+from backend.errors import ChainUnavailable, IssuerNotActive
+from backend.hashing import from_hex32
+from backend.signing.eip712 import RegistryDomain, recover_batch_signer
+from backend.store import BatchState
+from tests.conftest import Deployed
+from tests.samples import COHORT_CSV, TEMPLATE
+
+
+def issuer_id(issuance: IssuanceService) -> int:
+    (row,) = issuance.store.issuers()
+    assert row.id is not None
+    return row.id
+
+
+def test_batch_issued_end_to_end_verifies_on_chain_and_recovers_issuer(
+    issuance: IssuanceService, registry: Deployed
+) -> None:
+    me = issuer_id(issuance)
+    template = issuance.save_template(me, parse_template(TEMPLATE))
+
+    batch = issuance.issue(me, template.id, parse_csv(COHORT_CSV))  # type: ignore[arg-type]
+
+    assert batch.state == BatchState.CONFIRMED
+    assert batch.tx_hash is not None
+    root = from_hex32(batch.root or "")
+    record = registry.registry.batch(root)
+    assert record is not None
+    assert (record.issuer, record.count) == (registry.issuer.address, 4)
+    rows = issuance.store.credentials(batch.id)
+    assert [row.learner_email for row in rows] == [
+        "zofia@example.eu",
+        "jl@example.fr",
+        None,
+        "bruce@example.hk",
+    ]
+    domain = RegistryDomain(registry.registry.chain_id, registry.registry.address)
+    for row in rows:
+        credential = issuance.credential_file(row)
+        proof = credential["proof"]
+        digest = credential_digest(credential)
+        path = [from_hex32(p) for p in proof["path"]]
+        assert check_format(credential) == []
+        assert (
+            registry.registry.verify(root, digest, credential["credentialStatus"]["index"], path) == "valid"
+        )
+        signer = recover_batch_signer(
+            domain, root=root, count=4, signature=bytes.fromhex(proof["issuerSignature"][2:])
+        )
+        assert credential["issuer"]["id"].endswith(signer)
+        assert proof["anchorTransaction"] == batch.tx_hash
+        assert credential["credentialSubject"]["achievement"]["id"] == template.urn
+
+
+def test_each_state_is_recorded_and_resume_carries_on_after_chain_was_down(
+    issuance: IssuanceService, registry: Deployed
+) -> None:
+    me = issuer_id(issuance)
+    template = issuance.save_template(me, parse_template(TEMPLATE))
+    draft = issuance.create_batch(me, template.id, parse_csv(COHORT_CSV))  # type: ignore[arg-type]
+    assert draft.state == BatchState.DRAFT
+    sealed = issuance.seal(draft.id)
+    assert sealed.state == BatchState.SEALED
+    assert len(issuance.store.credentials(draft.id)) == 4
+
+    down = RegistryClient.connect(f"http://127.0.0.1:{free_port()}", registry.registry.address, timeout=2)
+    offline = IssuanceService(issuance.store, down, issuance.keys)
+    with pytest.raises(ChainUnavailable):
+        offline.anchor(draft.id)
+    assert issuance.store.batch(draft.id).state == BatchState.SEALED
+
+    resumed = issuance.resume(draft.id)
+
+    assert resumed.state == BatchState.CONFIRMED
+    assert registry.registry.batch(from_hex32(resumed.root or "")) is not None
+
+
+def test_resume_adopts_a_root_an_interrupted_run_already_anchored(
+    issuance: IssuanceService, registry: Deployed
+) -> None:
+    me = issuer_id(issuance)
+    template = issuance.save_template(me, parse_template(TEMPLATE))
+    batch = issuance.seal(issuance.create_batch(me, template.id, parse_csv(COHORT_CSV)).id)  # type: ignore[arg-type]
+    # The transaction went out but the run stopped before recording it.
+    registry.registry.anchor(registry.issuer, from_hex32(batch.root or ""), batch.count)
+
+    resumed = issuance.resume(batch.id)
+
+    assert resumed.state == BatchState.CONFIRMED
+    assert resumed.tx_hash is not None
+
+
+def test_inactive_issuer_batch_is_marked_failed_with_the_reason(
+    issuance: IssuanceService, registry: Deployed
+) -> None:
+    me = issuer_id(issuance)
+    template = issuance.save_template(me, parse_template(TEMPLATE))
+    registry.registry.set_issuer_active(registry.admin, registry.issuer.address, False)
+
+    with pytest.raises(IssuerNotActive):
+        issuance.issue(me, template.id, parse_csv(COHORT_CSV))  # type: ignore[arg-type]
+
+    (batch,) = issuance.store.batches()
+    assert batch.state == BatchState.FAILED
+    assert "IssuerNotActive" in (batch.error or "")
+
+
+def test_relayer_anchors_with_the_issuers_signature(issuance: IssuanceService, registry: Deployed) -> None:
+    relayed = IssuanceService(issuance.store, issuance.registry, issuance.keys, relayer=registry.other)
+    me = issuer_id(issuance)
+    template = relayed.save_template(me, parse_template(TEMPLATE))
+    before = registry.registry.w3.eth.get_balance(registry.issuer.address)
+
+    batch = relayed.issue(me, template.id, parse_csv(COHORT_CSV))  # type: ignore[arg-type]
+
+    record = registry.registry.batch(from_hex32(batch.root or ""))
+    assert record is not None
+    assert record.issuer == registry.issuer.address
+    assert registry.registry.w3.eth.get_balance(registry.issuer.address) == before  # the relayer paid
+    tx = registry.registry.w3.eth.get_transaction(batch.tx_hash)  # type: ignore[arg-type]
+    assert tx["from"] == registry.other.address
+
+
+def test_template_versions_and_each_batch_keeps_its_version(issuance: IssuanceService) -> None:
+    me = issuer_id(issuance)
+    first = issuance.save_template(me, parse_template(TEMPLATE))
+    assert issuance.save_template(me, parse_template(TEMPLATE)).id == first.id  # same spec: reused
+    old_batch = issuance.seal(issuance.create_batch(me, first.id, parse_csv(COHORT_CSV)).id)  # type: ignore[arg-type]
+
+    second = issuance.new_template_version(me, first.id, parse_template({**TEMPLATE, "eqfLevel": 5}))  # type: ignore[arg-type]
+    new_batch = issuance.seal(issuance.create_batch(me, second.id, parse_csv(COHORT_CSV)).id)  # type: ignore[arg-type]
+
+    assert (first.version, second.version) == (1, 2)
+    assert second.urn == first.urn + ":v2"
+    old = json.loads(issuance.store.credentials(old_batch.id)[0].document or "")
+    new = json.loads(issuance.store.credentials(new_batch.id)[0].document or "")
+    assert old["credentialSubject"]["achievement"]["eqfLevel"] == 6
+    assert new["credentialSubject"]["achievement"]["eqfLevel"] == 5
+    assert (old_batch.template_id, new_batch.template_id) == (first.id, second.id)

@@ -1,0 +1,84 @@
+"""`microcred run` (what `make run` starts), then `microcred issue` with no configuration at all."""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+
+from backend.chain.anvil import free_port
+from tests.integration.cli import MICROCRED, ROOT, clean_env, microcred
+from tests.samples import COHORT_CSV, TEMPLATE
+
+
+def wait_for_line(process: subprocess.Popen[str], pattern: str, timeout: float = 60) -> str:
+    deadline = time.monotonic() + timeout
+    assert process.stdout is not None
+    seen = []
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line and process.poll() is not None:
+            break
+        seen.append(line)
+        if re.search(pattern, line):
+            return line
+    raise AssertionError(f"no line matching {pattern!r}; output was:\n{''.join(seen)}")
+
+
+def test_run_serves_and_issue_needs_no_configuration(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    port, rpc_port = free_port(), free_port()
+    service_env = clean_env(state, port=str(port), local_rpc_port=str(rpc_port))
+    process = subprocess.Popen(
+        [MICROCRED, "run"],
+        env=service_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=ROOT,
+    )
+    try:
+        key_line = wait_for_line(process, r"API key: mc_")
+        api_key = key_line.split("API key: ")[1].split()[0]
+        wait_for_line(process, r"serving")
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(50):
+            try:
+                health = httpx.get(f"{base}/health", timeout=2)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        assert health.status_code == 200
+        assert health.json()["chainId"] == 31337
+
+        (tmp_path / "T.json").write_text(json.dumps(TEMPLATE), encoding="utf-8")
+        (tmp_path / "L.csv").write_bytes(COHORT_CSV)
+        # Only the state folder: no RPC URL, registry, key or database is given.
+        result = microcred(
+            "issue",
+            "--template",
+            str(tmp_path / "T.json"),
+            "--learners",
+            str(tmp_path / "L.csv"),
+            "--out",
+            str(tmp_path / "out"),
+            env=clean_env(state),
+        )
+        assert result.returncode == 0, result.stderr
+        assert len(list((tmp_path / "out").glob("*.json"))) == 4
+
+        batches = httpx.get(f"{base}/api/v1/batches", headers={"X-API-Key": api_key}, timeout=5).json()
+        assert [b["state"] for b in batches] == ["confirmed"]
+        assert batches[0]["registry"] == health.json()["registry"]
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+        assert process.stdout is not None
+        process.stdout.close()
+    assert process.returncode == 0
+    assert json.loads((state / "local.json").read_text())["registry"] == health.json()["registry"]
