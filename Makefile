@@ -12,7 +12,7 @@ ARTIFACT := backend/chain/artifacts/CredentialRegistry.json
 CONTRACTS := $(wildcard contracts/*.sol)
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: run test test-fast lint format bench gas install solc-front browser clean help
+.PHONY: run test lint format bench gas install solc-front fonts system-packages clean help
 
 help:
 	@echo "make run    start Anvil (unless MICROCRED_RPC_URL is set), deploy, serve http://127.0.0.1:8000"
@@ -44,14 +44,23 @@ solc-front: node_modules/.installed
 $(ARTIFACT): $(CONTRACTS) backend/chain/build.py | $(VENV)/.installed solc-front
 	$(PY) -m backend.chain.build
 
-# Debian's Chromium for the page tests (Playwright's own browser download cannot reach its host).
-browser:
-	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
+# System packages from Debian: Chromium for the page tests (Playwright's own browser download
+# cannot reach its host) and a CJK fallback font for the PDF certificates (DejaVu, in the base
+# image, covers Latin, Greek and Cyrillic names).
+DROID_FONT := /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf
+DEJAVU_FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+APT_INSTALL := apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 
-run: install
+fonts:
+	@test -f $(DROID_FONT) -a -f $(DEJAVU_FONT) || { $(APT_INSTALL) fonts-droid-fallback fonts-dejavu-core; }
+
+system-packages: fonts
+	@test -x /usr/bin/chromium || { $(APT_INSTALL) chromium chromium-driver; }
+
+run: install fonts
 	$(VENV)/bin/microcred run
 
-test: install browser
+test: install system-packages
 	$(PY) -m pytest
 
 lint: $(VENV)/.installed

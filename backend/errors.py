@@ -28,6 +28,12 @@ class InvalidInput(MicrocredError):
         super().__init__(message + details + more)
 
 
+class MalformedInput(InvalidInput):
+    """Raised when an input cannot even be read: not UTF-8, not JSON, not a PDF, empty."""
+
+    code = "malformed_input"
+
+
 class Problem:
     """One thing wrong in an input: where (`line` of a file, or `entry` of a JSON list; `field`)
     and what (`message`)."""
@@ -89,6 +95,16 @@ class PayloadTooLarge(MicrocredError):
         super().__init__(f"the upload is larger than {limit / 1_048_576:g} MB")
 
 
+class UnsupportedMediaType(MicrocredError):
+    """Raised when a request body is of a type the route does not read; `media_type` is what came."""
+
+    code = "unsupported_media_type"
+
+    def __init__(self, media_type: str) -> None:
+        self.media_type = media_type
+        super().__init__(f"send JSON or a multipart form with a 'file' field, not {media_type!r}")
+
+
 class ConfigurationError(MicrocredError):
     """Raised when the settings cannot work: a missing key, a registry with no code, a bad keystore."""
 
@@ -113,6 +129,17 @@ class ChainUnavailable(ChainError):
         self.rpc_url = rpc_url
         self.reason = reason
         super().__init__(f"the chain at {rpc_url} cannot be reached: {reason}")
+
+
+class RpcError(ChainError):
+    """Raised when the node answers but refuses the request (a JSON-RPC error that is not a revert)."""
+
+    code = "rpc_error"
+
+    def __init__(self, rpc_url: str, reason: str) -> None:
+        self.rpc_url = rpc_url
+        self.reason = reason
+        super().__init__(f"the node at {rpc_url} refused the request: {reason}")
 
 
 class TransactionFailed(ChainError):

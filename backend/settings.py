@@ -52,6 +52,11 @@ class Settings(BaseSettings):
     public_url: str = "http://127.0.0.1:8000"
     host: str = "127.0.0.1"
     port: int = 8000
+    # Verification: more chains' RPC URLs as JSON ({"8453": "https://…"}), the registries trusted
+    # besides MICROCRED_REGISTRY, and the block to search the registry's events from.
+    verify_rpc_urls: dict[int, str] = Field(default_factory=dict)
+    trusted_registries: list[str] = Field(default_factory=list)
+    registry_from_block: int = Field(0, ge=0)
     # The port of the Anvil chain `microcred run` starts when MICROCRED_RPC_URL is not set.
     local_rpc_port: int = 8545
 

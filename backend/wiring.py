@@ -16,6 +16,7 @@ from backend.errors import ConfigurationError
 from backend.settings import Settings
 from backend.signing.keys import IssuerKey
 from backend.store import IssuerRow, Store
+from backend.verification import Verifier
 
 
 def open_store(settings: Settings) -> Store:
@@ -90,3 +91,17 @@ def ensure_issuer(service: IssuanceService, key: IssuerKey, *, country: str) -> 
             "a registrar must call registerIssuer again with one"
         )
     return service.store.add_issuer(address=key.address, name=record.name, url=record.url, country=country)
+
+
+def verifier(settings: Settings, *, rpc_url: str | None = None, registry: str | None = None) -> Verifier:
+    """The verifier the settings describe: the configured RPC for any chain it serves, the
+    extra chains of MICROCRED_VERIFY_RPC_URLS, and as trusted registries MICROCRED_REGISTRY and
+    MICROCRED_TRUSTED_REGISTRIES; with none configured, any registry the credential names."""
+    trusted = [r for r in (registry or settings.registry, *settings.trusted_registries) if r]
+    return Verifier(
+        settings.verify_rpc_urls,
+        default_rpc=rpc_url or settings.rpc_url,
+        trusted_registries=trusted or None,
+        timeout=settings.rpc_timeout,
+        from_block=settings.registry_from_block,
+    )

@@ -6,7 +6,7 @@ import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pytest
 from eth_account import Account
@@ -17,9 +17,13 @@ from sqlmodel import SQLModel, create_engine
 from backend.batches.service import IssuanceService
 from backend.chain.anvil import ANVIL_KEYS, Anvil
 from backend.chain.client import RegistryClient, deploy_registry
+from backend.credentials.cohort import parse_csv
+from backend.credentials.template import parse_template
 from backend.signing.keys import IssuerKey
-from backend.store import Store
+from backend.store import BatchRow, Store
+from backend.verification import Verifier
 from backend.wiring import ensure_issuer
+from tests.samples import COHORT_CSV, TEMPLATE
 
 # ape-foundry (the contract tests) finds anvil on PATH; the project's npm anvil comes first.
 _NODE_BIN = Path(__file__).resolve().parents[1] / "node_modules" / ".bin"
@@ -115,3 +119,29 @@ def issuance(store: Store, registry: Deployed) -> IssuanceService:
     service = IssuanceService(store, registry.registry, {key.address: key})
     ensure_issuer(service, key, country="PL")
     return service
+
+
+@pytest.fixture
+def verifier(registry: Deployed) -> Verifier:
+    """A verifier that reads the test chain and trusts only the test's registry."""
+    return Verifier({}, default_rpc=registry.rpc_url, trusted_registries=[registry.registry.address])
+
+
+class Issued(NamedTuple):
+    batch: BatchRow
+    credentials: list[dict[str, Any]]
+
+
+def issue_sample(
+    issuance: IssuanceService, *, template: dict[str, Any] | None = None, **options: Any
+) -> Issued:
+    """Issue the sample cohort of four learners; `options` go to ``IssuanceService.issue``."""
+    (issuer,) = issuance.store.issuers()
+    row = issuance.save_template(issuer.id, parse_template(template or TEMPLATE))  # type: ignore[arg-type]
+    batch = issuance.issue(issuer.id, row.id, parse_csv(COHORT_CSV), **options)  # type: ignore[arg-type]
+    return Issued(batch, [issuance.credential_file(r) for r in issuance.store.credentials(batch.id)])
+
+
+@pytest.fixture
+def issued(issuance: IssuanceService) -> Issued:
+    return issue_sample(issuance)

@@ -6,18 +6,25 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 import backend
 from backend.api.errors import install_error_handlers
-from backend.api.routes import batches, credentials, health, templates
+from backend.api.routes import batches, credentials, health, pages, templates, verify
 from backend.batches.service import IssuanceService
 from backend.settings import Settings, get_settings
 from backend.store import Store
+from backend.verification import Verifier
 from backend.wiring import issuance_service, open_store, registry_client
+from backend.wiring import verifier as wiring_verifier
 
 
 def create_app(
-    settings: Settings | None = None, *, store: Store | None = None, issuance: IssuanceService | None = None
+    settings: Settings | None = None,
+    *,
+    store: Store | None = None,
+    issuance: IssuanceService | None = None,
+    verifier: Verifier | None = None,
 ) -> FastAPI:
     """The service. `store` and `issuance` default to what `settings` describe; tests pass their own."""
     settings = settings or get_settings()
@@ -40,7 +47,9 @@ def create_app(
     app.state.registry = registry
     app.state.store = store
     app.state.issuance = issuance
+    app.state.verifier = verifier or wiring_verifier(settings, registry=registry.address)
     install_error_handlers(app)
-    for module in (health, templates, batches, credentials):
+    for module in (health, verify, templates, batches, credentials, pages):
         app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=pages.WEB / "static"), name="static")
     return app

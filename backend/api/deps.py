@@ -12,6 +12,7 @@ from backend.chain.client import RegistryClient
 from backend.errors import Unauthorized
 from backend.settings import Settings
 from backend.store import IssuerRow, Store
+from backend.verification import Verifier
 
 _api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="the issuer's API key")
 
@@ -36,6 +37,11 @@ def _issuance(request: Request) -> IssuanceService:
     return service
 
 
+def _verifier(request: Request) -> Verifier:
+    verifier: Verifier = request.app.state.verifier
+    return verifier
+
+
 def _current_issuer(request: Request, api_key: Annotated[str | None, Security(_api_key_header)]) -> IssuerRow:
     if not api_key:
         raise Unauthorized("this route needs the issuer's API key in the X-API-Key header")
@@ -50,3 +56,4 @@ RegistryDep = Annotated[RegistryClient, Depends(_registry)]
 StoreDep = Annotated[Store, Depends(_store)]
 IssuanceDep = Annotated[IssuanceService, Depends(_issuance)]
 IssuerDep = Annotated[IssuerRow, Depends(_current_issuer)]
+VerifierDep = Annotated[Verifier, Depends(_verifier)]

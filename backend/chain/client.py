@@ -19,10 +19,16 @@ from eth_utils.abi import function_signature_to_4byte_selector
 from eth_utils.address import to_checksum_address
 from web3 import Web3
 from web3.contract import Contract
-from web3.exceptions import ContractCustomError, ContractLogicError, TimeExhausted, Web3RPCError
+from web3.exceptions import (
+    BadFunctionCallOutput,
+    ContractCustomError,
+    ContractLogicError,
+    TimeExhausted,
+    Web3RPCError,
+)
 
 from backend.chain.artifacts import load_artifact
-from backend.errors import REGISTRY_ERRORS, ChainUnavailable, RegistryError, TransactionFailed
+from backend.errors import REGISTRY_ERRORS, ChainUnavailable, RegistryError, RpcError, TransactionFailed
 
 T = TypeVar("T")
 
@@ -138,8 +144,15 @@ class RegistryClient:
             raise self.decode_error(err.data) from err
         except ContractLogicError as err:
             raise RegistryError("Revert", {"message": err.message or str(err)}) from err
-        except (requests.ConnectionError, requests.Timeout, ConnectionError, TimeoutError, OSError) as err:
+        except BadFunctionCallOutput as err:  # nothing (or not a registry) at the address
+            raise RegistryError("NoContract", {"registry": self.address}) from err
+        except requests.HTTPError as err:  # 429, 502…: the node is there but not serving us
+            status = err.response.status_code if err.response is not None else "?"
+            raise ChainUnavailable(self.rpc_url or "the RPC endpoint", f"HTTP {status}") from err
+        except (requests.RequestException, ConnectionError, TimeoutError, OSError) as err:
             raise ChainUnavailable(self.rpc_url or "the RPC endpoint", type(err).__name__) from err
+        except Web3RPCError as err:
+            raise RpcError(self.rpc_url or "the RPC endpoint", err.message or str(err)) from err
 
     def decode_error(self, data: Any) -> RegistryError:
         """Our error for the revert data of a custom error, e.g. ``BatchExists(root)``."""
@@ -163,7 +176,7 @@ class RegistryClient:
     def block_number(self) -> int:
         return self._call(lambda: int(self.w3.eth.block_number))
 
-    def _block_timestamp(self, number: int) -> int:
+    def block_timestamp(self, number: int) -> int:
         return int(self._call(lambda: self.w3.eth.get_block(number))["timestamp"])
 
     def has_code(self) -> bool:
@@ -215,7 +228,7 @@ class RegistryClient:
         for log, idx in found:
             number = int(log["blockNumber"])
             if number not in timestamps:
-                timestamps[number] = self._block_timestamp(number)
+                timestamps[number] = self.block_timestamp(number)
             result.append(
                 Revocation(
                     int(log["args"]["reason"]),

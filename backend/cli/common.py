@@ -12,7 +12,7 @@ from rich.table import Table
 
 from backend.errors import InvalidInput, Problem
 
-console = Console(stderr=True, highlight=False)
+console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def read_json_file(path: Path, *, what: str) -> Any:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from backend.cli import issue as issue_commands
 from backend.cli import run as run_command
+from backend.cli import verify as verify_command
 from backend.errors import ChainUnavailable, MicrocredError
 
 
@@ -16,6 +17,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run_command.add_parser(commands)
     issue_commands.add_parsers(commands)
+    verify_command.add_parser(commands)
     return parser
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 
-from backend.errors import InvalidInput
+from backend.errors import MalformedInput
 
 MEDIA_TYPE = "application/json"
 
@@ -29,16 +29,16 @@ def load_credential(data: bytes | str, *, source: str = "the credential") -> Any
     """Parsed JSON of a credential file; the error says where the JSON breaks.
 
     Raises:
-        InvalidInput: not UTF-8, or not JSON.
+        MalformedInput: not UTF-8, or not JSON.
     """
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as err:
-            raise InvalidInput(f"{source} is not UTF-8 text (byte {err.start})") from None
+            raise MalformedInput(f"{source} is not UTF-8 text (byte {err.start})") from None
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError as err:
-        raise InvalidInput(
+        raise MalformedInput(
             f"{source} is not valid JSON: {err.msg} at line {err.lineno}, column {err.colno}"
         ) from None
