@@ -67,6 +67,8 @@ class Settings(BaseSettings):
     issuer_key: SecretStr | None = None
     # A relayer pays gas for issuers' signed batches (anchorSigned) when set.
     relayer_key: SecretStr | None = None
+    # A registrar's key, for revoking another issuer's batch (key compromise); development only.
+    registrar_key: SecretStr | None = None
     # The country credentials name for an issuer the database does not know yet (ISO 3166-1).
     issuer_country: str = "BE"
     # The demo issuer's API key, kept by `microcred run` in .microcred/local.json (development).

@@ -13,6 +13,7 @@ from eth_account.signers.local import LocalAccount
 from backend.batches.service import IssuanceService
 from backend.chain.client import RegistryClient
 from backend.errors import ConfigurationError
+from backend.revocation.service import RevocationService
 from backend.settings import Settings
 from backend.signing.keys import IssuerKey
 from backend.store import IssuerRow, Store
@@ -105,3 +106,12 @@ def verifier(settings: Settings, *, rpc_url: str | None = None, registry: str | 
         timeout=settings.rpc_timeout,
         from_block=settings.registry_from_block,
     )
+
+
+def revocation_service(settings: Settings, *, store: Store | None = None) -> RevocationService:
+    """Revocation with the configured issuer keys; also a registrar's key (MICROCRED_REGISTRAR_KEY)."""
+    keys = issuer_keys(settings)
+    if settings.registrar_key is not None:
+        registrar = IssuerKey.unsafe_from_hex(settings.registrar_key.get_secret_value())
+        keys[registrar.address] = registrar
+    return RevocationService(registry_client(settings), keys, store=store)

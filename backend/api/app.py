@@ -10,8 +10,9 @@ from fastapi.staticfiles import StaticFiles
 
 import backend
 from backend.api.errors import install_error_handlers
-from backend.api.routes import batches, credentials, health, pages, templates, verify
+from backend.api.routes import batches, credentials, health, lifecycle, pages, templates, verify
 from backend.batches.service import IssuanceService
+from backend.revocation.service import RevocationService
 from backend.settings import Settings, get_settings
 from backend.store import Store
 from backend.verification import Verifier
@@ -48,8 +49,9 @@ def create_app(
     app.state.store = store
     app.state.issuance = issuance
     app.state.verifier = verifier or wiring_verifier(settings, registry=registry.address)
+    app.state.revocation = RevocationService(registry, issuance.keys, store=store)
     install_error_handlers(app)
-    for module in (health, verify, templates, batches, credentials, pages):
+    for module in (health, verify, templates, batches, lifecycle, credentials, pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=pages.WEB / "static"), name="static")
     return app

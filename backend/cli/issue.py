@@ -22,7 +22,7 @@ from backend.credentials.template import parse_template
 from backend.errors import ConfigurationError, InvalidInput
 from backend.settings import get_settings
 from backend.signing.keys import IssuerKey
-from backend.store import BatchRow, IssuerRow
+from backend.store import BatchRow, IssuerRow, row_id
 from backend.wiring import ensure_issuer, issuance_service
 
 STEP_LABELS = {"hash": "hashing credentials", "store": "storing credentials"}
@@ -73,7 +73,7 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     resume.set_defaults(handler=run_batches_resume)
 
 
-def _service_and_issuer() -> tuple[IssuanceService, IssuerRow, IssuerKey]:
+def service_and_issuer() -> tuple[IssuanceService, IssuerRow, IssuerKey]:
     settings = get_settings()
     service = issuance_service(settings)
     if len(service.keys) != 1:
@@ -99,11 +99,11 @@ def run_issue(args: argparse.Namespace) -> int:
     if args.out.exists() and not args.out.is_dir():
         raise InvalidInput(f"--out {str(args.out)!r} is a file, not a folder")
 
-    service, issuer, _ = _service_and_issuer()
-    template = service.save_template(issuer.id, spec)  # type: ignore[arg-type]
+    service, issuer, _ = service_and_issuer()
+    template = service.save_template(row_id(issuer), spec)
     batch = service.create_batch(
-        issuer.id,  # type: ignore[arg-type]
-        template.id,  # type: ignore[arg-type]
+        row_id(issuer),
+        row_id(template),
         learners,
         valid_from=valid_from,
         valid_until=args.valid_until,
@@ -164,7 +164,7 @@ def _summary(batch: BatchRow, issuer: IssuerRow, urn: str, version: int, written
 
 
 def run_templates_list(args: argparse.Namespace) -> int:
-    service, issuer, _ = _service_and_issuer()
+    service, issuer, _ = service_and_issuer()
     print_table(
         ("id", "slug", "version", "urn", "name", "created"),
         (
@@ -183,7 +183,7 @@ def run_templates_list(args: argparse.Namespace) -> int:
 
 
 def run_templates_show(args: argparse.Namespace) -> int:
-    service, issuer, _ = _service_and_issuer()
+    service, issuer, _ = service_and_issuer()
     row = service.store.template(args.id, issuer_id=issuer.id)
     print(
         json.dumps(
@@ -197,14 +197,14 @@ def run_templates_show(args: argparse.Namespace) -> int:
 
 def run_templates_add(args: argparse.Namespace) -> int:
     spec = parse_template(read_json_file(args.file, what="template"), source=str(args.file))
-    service, issuer, _ = _service_and_issuer()
-    row = service.save_template(issuer.id, spec)  # type: ignore[arg-type]
+    service, issuer, _ = service_and_issuer()
+    row = service.save_template(row_id(issuer), spec)
     print(json.dumps({"id": row.id, "urn": row.urn, "version": row.version}))
     return 0
 
 
 def run_batches_list(args: argparse.Namespace) -> int:
-    service, issuer, _ = _service_and_issuer()
+    service, issuer, _ = service_and_issuer()
     print_table(
         ("id", "state", "count", "root", "transaction", "created"),
         (
@@ -223,14 +223,14 @@ def run_batches_list(args: argparse.Namespace) -> int:
 
 
 def run_batches_show(args: argparse.Namespace) -> int:
-    service, issuer, _ = _service_and_issuer()
+    service, issuer, _ = service_and_issuer()
     row = service.store.batch(args.id, issuer_id=issuer.id)
     print(json.dumps(row.model_dump(mode="json", exclude={"learners"}), indent=2))
     return 0
 
 
 def run_batches_resume(args: argparse.Namespace) -> int:
-    service, issuer, _ = _service_and_issuer()
+    service, issuer, _ = service_and_issuer()
     service.store.batch(args.id, issuer_id=issuer.id)
     batch = service.resume(args.id)
     if args.out is not None:

@@ -15,6 +15,7 @@ from backend.chain.anvil import ANVIL_KEYS, Anvil, port_in_use
 from backend.chain.local import DEMO_ISSUER_COUNTRY, DEMO_ISSUER_NAME, DEMO_ISSUER_URL, bring_up
 from backend.settings import LOCAL_STACK_FILE, STATE_DIR, Settings
 from backend.signing.keys import IssuerKey
+from backend.store import row_id
 from backend.store.db import new_api_key
 from backend.wiring import open_store
 
@@ -57,7 +58,7 @@ def ensure_demo_issuer(settings: Settings, issuer_key: str, remembered_api_key: 
         if isinstance(remembered_api_key, str) and store.issuer_by_api_key(remembered_api_key) is not None:
             return remembered_api_key
         api_key = new_api_key()
-        store.set_api_key(row.id, api_key)  # type: ignore[arg-type]
+        store.set_api_key(row_id(row), api_key)
         return api_key
     finally:
         store.dispose()

@@ -47,6 +47,14 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--evidence", type=Path, nargs="+", default=[], metavar="PDF", help="the documents it certifies"
     )
+    parser.add_argument(
+        "--components",
+        type=Path,
+        nargs="+",
+        default=[],
+        metavar="A.json",
+        help="a stacked credential's components",
+    )
     parser.add_argument("--json", action="store_true", help="print the report of SPEC §5 as JSON")
     parser.set_defaults(handler=run_verify)
 
@@ -54,8 +62,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run_verify(args: argparse.Namespace) -> int:
     document = credential_from_upload(_read(args.file), source=str(args.file))
     evidence = [(path.name, _read(path)) for path in args.evidence]
+    components = [credential_from_upload(_read(path), source=str(path)) for path in args.components]
     report = verifier(get_settings(), rpc_url=args.rpc, registry=args.registry).verify(
-        document, evidence=evidence
+        document, evidence=evidence, components=components
     )
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))

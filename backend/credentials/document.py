@@ -7,6 +7,7 @@ or holds wrongly. It does not judge the hash, the signature or the chain: later 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,6 +95,21 @@ class IssuerProfile:
             "url": self.url,
             "country": self.country,
         }
+
+
+def same_learner(documents: Sequence[Any]) -> tuple[str, str | None] | str:
+    """The learner's (name, id) shared by every document, or what differs between them."""
+    subjects = [d["credentialSubject"] for d in documents]
+    ids = {s.get("id") for s in subjects}
+    names = {" ".join(str(s["name"]).split()).casefold() for s in subjects}
+    if ids - {None}:
+        if len(ids) != 1:
+            return f"the credentials name different learners: {', '.join(sorted(str(i) for i in ids))}"
+    elif len(names) != 1:
+        return (
+            f"the credentials name different learners: {', '.join(sorted(str(s['name']) for s in subjects))}"
+        )
+    return subjects[0]["name"], subjects[0].get("id")
 
 
 # ───────────────────────────── the format check ─────────────────────────────

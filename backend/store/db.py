@@ -174,6 +174,10 @@ class Store:
                 raise NotFound("batch", batch_id)
             return row
 
+    def batch_by_root(self, root: str) -> BatchRow | None:
+        with self.session() as session:
+            return session.exec(select(BatchRow).where(BatchRow.root == root)).first()
+
     def batches(self, *, issuer_id: int | None = None, states: Sequence[BatchState] = ()) -> list[BatchRow]:
         with self.session() as session:
             query = select(BatchRow).order_by(BatchRow.created_at)  # type: ignore[arg-type]
@@ -288,6 +292,15 @@ class Store:
                     .where(col(CredentialRow.id).in_(credential_ids))
                     .values(replaced_by=replaced_by)
                 )
+            session.commit()
+
+    def set_replaced_by(self, credential_id: str, replaced_by: str) -> None:
+        with self.session() as session:
+            row = session.get(CredentialRow, credential_id)
+            if row is None:
+                raise NotFound("credential", credential_id)
+            row.replaced_by = replaced_by
+            session.add(row)
             session.commit()
 
     def replacement_of(self, credential_id: str) -> str | None:

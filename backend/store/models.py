@@ -13,6 +13,14 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def row_id(row: SQLModel) -> int:
+    """The id of a row read from the database (SQLModel types it optional until it is saved)."""
+    value = getattr(row, "id", None)
+    if not isinstance(value, int):
+        raise ValueError(f"{type(row).__name__} has no id yet: it was never saved")
+    return value
+
+
 class BatchState(StrEnum):
     """A batch's progress; each state is recorded before the next step starts, so a crash
     between steps loses nothing and ``resume`` takes up where it stopped."""

@@ -16,8 +16,11 @@ from typing import Any
 from eth_utils.address import to_checksum_address
 
 from backend.chain.client import RegistryClient
+from backend.credentials.canonical import credential_digest
 from backend.credentials.dates import utc_now
+from backend.credentials.document import same_learner
 from backend.errors import ChainUnavailable, RegistryError, RpcError
+from backend.hashing import to_hex
 from backend.verification.checks import (
     ChainFacts,
     Check,
@@ -64,9 +67,12 @@ class Verifier:
         trusted = sorted(self.trusted) if self.trusted else "any"
         return f"Verifier(chains={sorted(self.rpc_urls)}, default={self.default_rpc}, trusted={trusted})"
 
-    def verify(self, document: Any, *, evidence: Sequence[EvidenceFile] = ()) -> Report:
+    def verify(
+        self, document: Any, *, evidence: Sequence[EvidenceFile] = (), components: Sequence[Any] = ()
+    ) -> Report:
         """The report of SPEC §5 for `document`; with `evidence`, also whether those files are the
-        documents the credential certifies."""
+        documents the credential certifies; with `components` (credential documents), whether a
+        stacked credential's components are the ones it lists, valid, and the same learner's."""
         checks, claims = check_document(document)
         report = Report(
             status="invalid", checks=checks, document=document, claims=claims, checked_at=self.clock()
@@ -76,6 +82,7 @@ class Verifier:
             return report
         self._check_chain(report, claims)
         report.extra_checks += evidence_checks(document, evidence, report.notices)
+        report.extra_checks += component_checks(document, components, self, report.notices)
         if report.status == "valid" and any(c.ok is False for c in report.extra_checks):
             report.status = "invalid"
         return report
@@ -206,4 +213,38 @@ def evidence_checks(document: Any, files: Sequence[EvidenceFile], notices: list[
                     f"{name} (SHA-256 {digest[:16]}…) is not a document this credential certifies",
                 )
             )
+    return checks
+
+
+def component_checks(
+    document: Any, files: Sequence[Any], verifier: Verifier, notices: list[str]
+) -> list[Check]:
+    """For a stacked credential: each component file given is listed by id and digest, is valid
+    now, and is held by the same learner."""
+    listed = {c["id"]: c["digest"] for c in document.get("credentialSubject", {}).get("components", [])}
+    if not listed:
+        return [Check("components", False, "this credential lists no components")] if files else []
+    given = {f.get("id"): f for f in files if isinstance(f, dict)}
+    missing = [cid for cid in listed if cid not in given]
+    if missing:
+        notices.append(f"{len(missing)} of {len(listed)} components were not given, so they were not checked")
+    checks = []
+    for cid, component in given.items():
+        if cid not in listed:
+            checks.append(Check("components", False, f"{cid} is not a component of this credential"))
+            continue
+        if to_hex(credential_digest(component)) != listed[cid]:
+            checks.append(
+                Check("components", False, f"{cid} is not the document stacked (its digest differs)")
+            )
+            continue
+        report = verifier.verify(component)
+        if report.status != "valid":
+            ok = None if report.status == "unavailable" else False
+            checks.append(Check("components", ok, f"{cid} is {report.verdict}"))
+            continue
+        if isinstance(same_learner([document, component]), str):
+            checks.append(Check("components", False, f"{cid} belongs to another learner"))
+            continue
+        checks.append(Check("components", True, f"{cid} is valid and held by the same learner"))
     return checks

@@ -19,6 +19,7 @@ CHECK_LABELS = {
     "revocation": "Not revoked",
     "validity": "Within its validity period",
     "evidence": "Certified document matches",
+    "components": "Component valid, same learner",
 }
 VERDICTS = {
     "valid": ("Valid", "✔", "This micro-credential is genuine: every check passed."),

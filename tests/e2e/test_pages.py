@@ -136,3 +136,29 @@ def test_page_fits_a_phone(browser: Browser, site: Site) -> None:
     page.screenshot(path=str(ARTIFACTS / "phone-credential-page.png"), full_page=True)
     context.close()
     assert width <= 375
+
+
+def test_superseded_credential_page_links_to_its_replacement(page: Page, site: Site) -> None:
+    from backend.lifecycle.supersede import Correction, supersede
+    from backend.revocation.service import RevocationService
+    from backend.store import row_id
+
+    (issuer,) = site.issuance.store.issuers()
+    old = site.issued.credentials[0]
+    revocation = RevocationService(site.registry.registry, site.issuance.keys, store=site.issuance.store)
+    new, _ = supersede(
+        site.issuance,
+        revocation,
+        issuer_id=row_id(issuer),
+        credential_id=old["id"],
+        correction=Correction(grade="4.0"),
+    )
+
+    page.goto(f"{site.url}/v/{old['id']}")
+    expect(page.locator(".verdict")).to_have_attribute("data-verdict", "revoked")
+    expect(page.locator(".revocation")).to_contain_text("Reason: superseded")
+    page.get_by_role("link", name="see the new credential").click()
+
+    expect(page).to_have_url(f"{site.url}/v/{new['id']}")
+    expect(page.locator(".verdict")).to_have_attribute("data-verdict", "valid")
+    expect(page.locator(".certificate")).to_contain_text(f"Replaces{old['id']}")

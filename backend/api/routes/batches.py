@@ -13,6 +13,7 @@ from backend.api.uploads import read_upload
 from backend.batches.service import IssuanceService
 from backend.credentials.cohort import parse_cohort
 from backend.errors import MicrocredError
+from backend.store import row_id
 
 router = APIRouter(prefix="/api/v1/batches", tags=["batches"])
 log = logging.getLogger("microcred.batches")
@@ -44,7 +45,7 @@ async def create_batch(
     and issue it in the background: poll the batch until its state is ``confirmed``."""
     data = await read_upload(learners, limit=settings.max_cohort_bytes)
     cohort = parse_cohort(data, filename=learners.filename or "")
-    batch = issuance.create_batch(issuer.id, template_id, cohort, valid_until=valid_until)  # type: ignore[arg-type]
+    batch = issuance.create_batch(row_id(issuer), template_id, cohort, valid_until=valid_until)
     background.add_task(_carry_on, issuance, batch.id)
     response.headers["Location"] = f"/api/v1/batches/{batch.id}"
     return BatchPublic.of(batch)

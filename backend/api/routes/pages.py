@@ -45,6 +45,13 @@ async def verify_upload(
                 for item in form.getlist("evidence")
                 if isinstance(item, UploadFile) and item.filename
             ]
+            components = [
+                credential_from_upload(
+                    await read_upload(item, limit=limit), source=item.filename or "component"
+                )
+                for item in form.getlist("components")
+                if isinstance(item, UploadFile) and item.filename
+            ]
             if isinstance(upload, UploadFile) and upload.filename:
                 data, source = await read_upload(upload, limit=limit), upload.filename
             elif isinstance(pasted, str) and pasted.strip():
@@ -56,7 +63,7 @@ async def verify_upload(
         status = 413 if isinstance(err, PayloadTooLarge) else 400
         context = {"view": None, "error": str(err).split("\n", 1)[0]}
         return templates.TemplateResponse(request, "verify.html", context, status_code=status)
-    report = report_with_store(verifier.verify(document, evidence=evidence), store)
+    report = report_with_store(verifier.verify(document, evidence=evidence, components=components), store)
     return templates.TemplateResponse(request, "verify.html", {"view": report_view(report), "error": None})
 
 

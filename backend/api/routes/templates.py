@@ -9,6 +9,7 @@ from fastapi import APIRouter, Body, status
 from backend.api.deps import IssuanceDep, IssuerDep, StoreDep
 from backend.api.schemas import TemplatePublic
 from backend.credentials.template import parse_template
+from backend.store import row_id
 
 router = APIRouter(prefix="/api/v1/templates", tags=["templates"])
 
@@ -19,7 +20,7 @@ SpecBody = Annotated[dict[str, Any], Body(description="the template: T.json of S
 @router.post("", status_code=status.HTTP_201_CREATED)
 def create_template(issuer: IssuerDep, issuance: IssuanceDep, spec: SpecBody) -> TemplatePublic:
     """Save a template (``T.json`` of SPEC §6); the same spec again returns its existing version."""
-    return TemplatePublic.of(issuance.save_template(issuer.id, parse_template(spec)))  # type: ignore[arg-type]
+    return TemplatePublic.of(issuance.save_template(row_id(issuer), parse_template(spec)))
 
 
 @router.get("")
@@ -40,4 +41,4 @@ def new_version(
     spec: SpecBody,
 ) -> TemplatePublic:
     """A new version of the template; batches issued before keep the version they used."""
-    return TemplatePublic.of(issuance.new_template_version(issuer.id, template_id, parse_template(spec)))  # type: ignore[arg-type]
+    return TemplatePublic.of(issuance.new_template_version(row_id(issuer), template_id, parse_template(spec)))

@@ -40,6 +40,7 @@ REPORT_EXAMPLE = {
                                 "description": "credential JSON or PDF",
                             },
                             "evidence": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                            "components": {"type": "array", "items": {"type": "string", "format": "binary"}},
                         },
                         "required": ["file"],
                     }
@@ -59,6 +60,7 @@ async def verify(
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     limit = settings.max_upload_bytes
     evidence: list[tuple[str, bytes]] = []
+    components: list[Any] = []
     if content_type == "multipart/form-data":
         async with request.form(max_files=20, max_part_size=limit) as form:
             upload = form.get("file")
@@ -68,13 +70,19 @@ async def verify(
             for item in form.getlist("evidence"):
                 if isinstance(item, UploadFile):
                     evidence.append((item.filename or "evidence", await read_upload(item, limit=limit)))
+            for item in form.getlist("components"):
+                if isinstance(item, UploadFile):
+                    name = item.filename or "component"
+                    components.append(
+                        credential_from_upload(await read_upload(item, limit=limit), source=name)
+                    )
         source = upload.filename or "the uploaded file"
     elif content_type in ("application/json", "application/ld+json", ""):
         data, source = await read_body(request, limit=limit), "the request body"
     else:
         raise UnsupportedMediaType(content_type)
     document = credential_from_upload(data, source=source)
-    report = verifier.verify(document, evidence=evidence)
+    report = verifier.verify(document, evidence=evidence, components=components)
     return report_with_store(report, store).as_json()
 
 

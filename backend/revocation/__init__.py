@@ -1,0 +1,1 @@
+"""Revocation: of credentials (many of one batch in one transaction) and of whole batches."""
