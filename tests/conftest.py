@@ -44,15 +44,28 @@ def anvil() -> Iterator[Anvil]:
         yield chain
 
 
+def deploy_with_issuer(rpc_url: str) -> Deployed:
+    """A new registry on the chain at `rpc_url`, governed by Anvil's account 0, with account 1
+    registered as an active issuer."""
+    admin, issuer, other = (Account.from_key(k) for k in ANVIL_KEYS[:3])
+    probe = RegistryClient.connect(rpc_url, admin.address)
+    registry = RegistryClient.connect(rpc_url, deploy_registry(probe.w3, admin, admin=admin.address))
+    registry.register_issuer(admin, issuer.address, "Politechnika Poznańska", "https://put.poznan.pl")
+    return Deployed(rpc_url, registry, admin, issuer, other)
+
+
+def issuance_for(store: Store, deployed: Deployed) -> IssuanceService:
+    """The issuing service over `store` and the registry, holding the issuer's key."""
+    key = IssuerKey(deployed.issuer)
+    service = IssuanceService(store, deployed.registry, {key.address: key})
+    ensure_issuer(service, key, country="PL")
+    return service
+
+
 @pytest.fixture(scope="session")
 def deployed(anvil: Anvil) -> Deployed:
-    """One registry for the session, with Anvil's account 1 registered as an active issuer."""
-    admin, issuer, other = (Account.from_key(k) for k in ANVIL_KEYS[:3])
-    probe = RegistryClient.connect(anvil.rpc_url, admin.address)
-    address = deploy_registry(probe.w3, admin, admin=admin.address)
-    registry = RegistryClient.connect(anvil.rpc_url, address)
-    registry.register_issuer(admin, issuer.address, "Politechnika Poznańska", "https://put.poznan.pl")
-    return Deployed(anvil.rpc_url, registry, admin, issuer, other)
+    """One registry for the session."""
+    return deploy_with_issuer(anvil.rpc_url)
 
 
 # ───────────────────────────── databases ─────────────────────────────
@@ -103,22 +116,13 @@ def store(database_url: str) -> Iterator[Store]:
 
 @pytest.fixture
 def registry(anvil: Anvil) -> Deployed:
-    """A registry of its own for one test (so no test sees another's batches), issuer registered."""
-    admin, issuer, other = (Account.from_key(k) for k in ANVIL_KEYS[:3])
-    probe = RegistryClient.connect(anvil.rpc_url, admin.address)
-    address = deploy_registry(probe.w3, admin, admin=admin.address)
-    client = RegistryClient.connect(anvil.rpc_url, address)
-    client.register_issuer(admin, issuer.address, "Politechnika Poznańska", "https://put.poznan.pl")
-    return Deployed(anvil.rpc_url, client, admin, issuer, other)
+    """A registry of its own for one test, so that no test sees another's batches."""
+    return deploy_with_issuer(anvil.rpc_url)
 
 
 @pytest.fixture
 def issuance(store: Store, registry: Deployed) -> IssuanceService:
-    """The issuing service over a fresh database and registry, holding the issuer's key."""
-    key = IssuerKey(registry.issuer)
-    service = IssuanceService(store, registry.registry, {key.address: key})
-    ensure_issuer(service, key, country="PL")
-    return service
+    return issuance_for(store, registry)
 
 
 @pytest.fixture

@@ -12,19 +12,15 @@ from typing import NamedTuple
 import httpx
 import pytest
 import uvicorn
-from eth_account import Account
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from backend.api.app import create_app
 from backend.batches.service import IssuanceService
-from backend.chain.anvil import ANVIL_KEYS, Anvil, free_port
-from backend.chain.client import RegistryClient, deploy_registry
+from backend.chain.anvil import Anvil, free_port
 from backend.settings import Settings
-from backend.signing.keys import IssuerKey
 from backend.store import Store
 from backend.verification import Verifier
-from backend.wiring import ensure_issuer
-from tests.conftest import Deployed, Issued, issue_sample
+from tests.conftest import Deployed, Issued, deploy_with_issuer, issuance_for, issue_sample
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -39,14 +35,10 @@ class Site(NamedTuple):
 
 @pytest.fixture(scope="module")
 def site(anvil: Anvil, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    admin, issuer, other = (Account.from_key(k) for k in ANVIL_KEYS[:3])
-    probe = RegistryClient.connect(anvil.rpc_url, admin.address)
-    client = RegistryClient.connect(anvil.rpc_url, deploy_registry(probe.w3, admin, admin=admin.address))
-    client.register_issuer(admin, issuer.address, "Politechnika Poznańska", "https://put.poznan.pl")
+    deployed = deploy_with_issuer(anvil.rpc_url)
+    client = deployed.registry
     store = Store(f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'microcred.db'}")
-    key = IssuerKey(issuer)
-    issuance = IssuanceService(store, client, {key.address: key})
-    ensure_issuer(issuance, key, country="PL")
+    issuance = issuance_for(store, deployed)
     port = free_port()
     settings = Settings(rpc_url=anvil.rpc_url, registry=client.address, public_url=f"http://127.0.0.1:{port}")
     verifier = Verifier({}, default_rpc=anvil.rpc_url, trusted_registries=[client.address])
@@ -62,9 +54,7 @@ def site(anvil: Anvil, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sit
         except httpx.TransportError:
             time.sleep(0.05)
     try:
-        yield Site(
-            url, issuance, Deployed(anvil.rpc_url, client, admin, issuer, other), issue_sample(issuance)
-        )
+        yield Site(url, issuance, deployed, issue_sample(issuance))
     finally:
         server.should_exit = True
         thread.join(timeout=10)

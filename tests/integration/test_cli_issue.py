@@ -10,22 +10,8 @@ import pytest
 from backend.credentials.canonical import credential_digest
 from backend.hashing import from_hex32
 from tests.conftest import Deployed
-from tests.integration.cli import clean_env, microcred
+from tests.integration.cli import microcred
 from tests.samples import COHORT_CSV, TEMPLATE
-
-ANVIL_KEY_1 = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
-
-
-@pytest.fixture
-def env(registry: Deployed, database_url: str, tmp_path: Path) -> dict[str, str]:
-    return clean_env(
-        tmp_path / "state",
-        rpc_url=registry.rpc_url,
-        registry=registry.registry.address,
-        database_url=database_url,
-        issuer_key=ANVIL_KEY_1,
-        issuer_country="PL",
-    )
 
 
 @pytest.fixture

@@ -28,11 +28,10 @@ from backend.store import row_id
 from backend.store.db import new_api_key
 from backend.verification import Verifier
 from tests.conftest import Deployed, Issued
-from tests.integration.cli import clean_env, microcred
+from tests.integration.cli import microcred
+from tests.integration.conftest import PUBLIC_URL
 from tests.samples import TEMPLATE
 
-PUBLIC_URL = "https://credentials.example.eu"
-ANVIL_KEY_1 = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
 ANVIL_KEY_0 = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
 
 
@@ -46,18 +45,6 @@ def api(
     settings = Settings(rpc_url=registry.rpc_url, registry=registry.registry.address, public_url=PUBLIC_URL)
     with TestClient(create_app(settings, issuance=issuance, verifier=verifier)) as client:
         yield client, {"X-API-Key": key}
-
-
-@pytest.fixture
-def env(registry: Deployed, database_url: str, tmp_path: Path) -> dict[str, str]:
-    return clean_env(
-        tmp_path / "state",
-        rpc_url=registry.rpc_url,
-        registry=registry.registry.address,
-        database_url=database_url,
-        issuer_key=ANVIL_KEY_1,
-        public_url=PUBLIC_URL,
-    )
 
 
 def save(tmp_path: Path, document: dict[str, Any], name: str) -> Path:
