@@ -73,7 +73,7 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix backend tests scripts bench
 
 bench: install
-	$(PY) bench/batch_build.py --write docs/performance.md
+	$(PY) bench/batch_build.py --write docs/performance.md --postgres $${MICROCRED_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test}
 
 gas: install
 	$(PY) scripts/gas_report.py --write docs/gas.md

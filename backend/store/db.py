@@ -255,11 +255,24 @@ class Store:
                 query = query.limit(limit)
             return list(session.exec(query))
 
-    def iter_credentials(self, batch_id: str, *, chunk: int = 2_000) -> Iterator[CredentialRow]:
-        offset = 0
-        while rows := self.credentials(batch_id, offset=offset, limit=chunk):
+    def iter_credentials(self, batch_id: str, *, chunk: int = 5_000) -> Iterator[CredentialRow]:
+        """Every credential of a batch in index order, `chunk` rows per query; keyset paging on
+        (batch_id, index), so a million-row batch reads in linear time."""
+        after = -1
+        while True:
+            with self.session() as session:
+                rows = list(
+                    session.exec(
+                        select(CredentialRow)
+                        .where(CredentialRow.batch_id == batch_id, col(CredentialRow.index) > after)
+                        .order_by(col(CredentialRow.index))
+                        .limit(chunk)
+                    )
+                )
             yield from rows
-            offset += len(rows)
+            if len(rows) < chunk:
+                return
+            after = rows[-1].index
 
     def set_documents(self, batch_id: str, documents: Iterable[tuple[str, str]]) -> None:
         """Store the complete files (id, JSON) of a batch's credentials."""
