@@ -31,6 +31,12 @@ VERDICTS = {
         "⌛",
         "This credential is genuine but its validity period has not begun.",
     ),
+    "pending": (
+        "Being anchored",
+        "…",
+        "The issuer has issued this credential and is anchoring it on the blockchain: "
+        "check again in a minute.",
+    ),
     "unavailable": (
         "Cannot check now",
         "?",
@@ -66,8 +72,14 @@ def _date(text: Any) -> str:
     return f"{moment.day} {moment:%B %Y}"
 
 
-def report_view(report: Report, *, downloads: dict[str, str] | None = None) -> ReportView:
-    label, icon, summary = VERDICTS[report.verdict]
+def report_view(
+    report: Report, *, downloads: dict[str, str] | None = None, pending: bool = False
+) -> ReportView:
+    """What the page shows of `report`; `pending` when the service knows the credential's batch
+    is sealed but not yet on the chain, so a missing anchor is no reason for alarm."""
+    failed = report.failed
+    verdict = "pending" if pending and failed is not None and failed.name == "anchor" else report.verdict
+    label, icon, summary = VERDICTS[verdict]
     body = report.as_json()
     checks = [
         {
@@ -96,7 +108,7 @@ def report_view(report: Report, *, downloads: dict[str, str] | None = None) -> R
             "confirmations": body.get("chain", {}).get("confirmations"),
         }
     return ReportView(
-        verdict=report.verdict,
+        verdict=verdict,
         label=label,
         icon=icon,
         summary=summary,

@@ -129,3 +129,24 @@ def test_routes_need_a_valid_key_and_show_only_the_issuers_own_data(
     assert client.get("/api/v1/batches", headers=other).json() == []
     assert issuance.store.issuer_by_api_key(other_key) is not None
     assert all(row.api_key_hash != other_key for row in issuance.store.issuers())
+
+
+def test_share_page_of_a_batch_not_yet_anchored_says_it_is_being_anchored(
+    api: tuple[TestClient, dict[str, str]], issuance: IssuanceService
+) -> None:
+    from backend.credentials.cohort import parse_csv
+    from backend.credentials.template import parse_template
+    from backend.store import row_id
+
+    client, _ = api
+    (issuer,) = issuance.store.issuers()
+    template = issuance.save_template(row_id(issuer), parse_template(TEMPLATE))
+    batch = issuance.seal(issuance.create_batch(row_id(issuer), row_id(template), parse_csv(COHORT_CSV)).id)
+    (first, *_) = issuance.store.credentials(batch.id)
+
+    page = client.get(f"/v/{first.id}")
+
+    assert 'data-verdict="pending"' in page.text
+    assert "Being anchored" in page.text
+    report = client.post("/api/v1/verify", json=issuance.credential_file(first)).json()
+    assert report["failedCheck"] == "anchor"  # the API states the fact; the page explains it

@@ -15,6 +15,7 @@ from backend.api.routes.verify import report_with_store
 from backend.api.uploads import read_upload
 from backend.documents.inputs import credential_from_upload
 from backend.errors import InvalidInput, PayloadTooLarge
+from backend.store import BatchState
 from backend.web.view import report_view
 
 WEB = Path(__file__).resolve().parents[2] / "web"
@@ -78,11 +79,13 @@ def credential_page(
             request, "not_found.html", {"credential_id": credential_id}, status_code=404
         )
     report = report_with_store(verifier.verify(issuance.credential_file(row)), issuance.store)
+    state = issuance.store.batch(row.batch_id).state
+    pending = state in (BatchState.SEALED, BatchState.SUBMITTED, BatchState.ANCHORED)
     downloads = {
         "Credential file (JSON)": f"/api/v1/credentials/{credential_id}.json",
         "Certificate (PDF)": f"/api/v1/credentials/{credential_id}.pdf",
         "QR code (PNG)": f"/api/v1/credentials/{credential_id}/qr.png",
     }
     return templates.TemplateResponse(
-        request, "credential.html", {"view": report_view(report, downloads=downloads)}
+        request, "credential.html", {"view": report_view(report, downloads=downloads, pending=pending)}
     )
