@@ -188,12 +188,17 @@ class IssuanceService:
             progress=(lambda done: progress("hash", done, len(learners))) if progress else None,
         )
         signature = key.sign_batch(context.domain, root=sealed.root, count=sealed.count)
-        self.store.seal_batch(
-            batch_id,
-            root=to_hex(sealed.root),
-            signature=to_hex(signature),
-            credentials=self._credential_rows(batch_id, sealed, signature, progress),
-        )
+        try:
+            self.store.seal_batch(
+                batch_id,
+                root=to_hex(sealed.root),
+                signature=to_hex(signature),
+                credentials=self._credential_rows(batch_id, sealed, signature, progress),
+            )
+        except Conflict:
+            # Another instance sealed it first (the row lock let one through): theirs stands,
+            # ours is dropped unsent, and the caller carries on from the stored batch.
+            pass
         return self.store.batch(batch_id)
 
     @staticmethod

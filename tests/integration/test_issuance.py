@@ -16,7 +16,7 @@ from backend.credentials.template import parse_template
 from backend.errors import ChainUnavailable, IssuerNotActive
 from backend.hashing import from_hex32
 from backend.signing.eip712 import RegistryDomain, recover_batch_signer
-from backend.store import BatchState
+from backend.store import BatchRow, BatchState
 from tests.conftest import Deployed
 from tests.samples import COHORT_CSV, TEMPLATE
 
@@ -151,3 +151,32 @@ def test_template_versions_and_each_batch_keeps_its_version(issuance: IssuanceSe
     assert old["credentialSubject"]["achievement"]["eqfLevel"] == 6
     assert new["credentialSubject"]["achievement"]["eqfLevel"] == 5
     assert (old_batch.template_id, new_batch.template_id) == (first.id, second.id)
+
+
+def test_a_batch_sealed_twice_keeps_the_first_seal(issuance: IssuanceService) -> None:
+    """Two instances may take up the same draft (PostgreSQL, several services): one seal stands."""
+    me = issuer_id(issuance)
+    template = issuance.save_template(me, parse_template(TEMPLATE))
+    draft = issuance.create_batch(me, template.id, parse_csv(COHORT_CSV))  # type: ignore[arg-type]
+
+    class StaleStore(type(issuance.store)):  # type: ignore[misc]
+        """The other instance's view: it read the batch while it was still a draft."""
+
+        served = False
+
+        def batch(self, batch_id: str, *, issuer_id: int | None = None) -> BatchRow:
+            if not self.served:
+                self.served = True
+                return draft
+            return super().batch(batch_id, issuer_id=issuer_id)
+
+    other_store = StaleStore(issuance.store.engine.url.render_as_string(hide_password=False))
+    other = IssuanceService(other_store, issuance.registry, issuance.keys)
+    first = issuance.seal(draft.id)
+
+    again = other.seal(draft.id)
+
+    other_store.dispose()
+    assert again.state == BatchState.SEALED
+    assert again.root == first.root
+    assert len(issuance.store.credentials(draft.id)) == 4
