@@ -7,6 +7,7 @@ and carries on. The chain is only written by ``anchor``; everything before it is
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -188,17 +189,15 @@ class IssuanceService:
             progress=(lambda done: progress("hash", done, len(learners))) if progress else None,
         )
         signature = key.sign_batch(context.domain, root=sealed.root, count=sealed.count)
-        try:
+        # Another instance may have sealed it first (the row lock lets one through): then theirs
+        # stands, ours is dropped unsent, and the caller carries on from the stored batch.
+        with contextlib.suppress(Conflict):
             self.store.seal_batch(
                 batch_id,
                 root=to_hex(sealed.root),
                 signature=to_hex(signature),
                 credentials=self._credential_rows(batch_id, sealed, signature, progress),
             )
-        except Conflict:
-            # Another instance sealed it first (the row lock let one through): theirs stands,
-            # ours is dropped unsent, and the caller carries on from the stored batch.
-            pass
         return self.store.batch(batch_id)
 
     @staticmethod
