@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 import backend
@@ -18,6 +21,23 @@ from backend.store import Store
 from backend.verification import Verifier
 from backend.wiring import issuance_service, open_store, registry_client
 from backend.wiring import verifier as wiring_verifier
+
+# Swagger UI from npm (make installs it): /docs then works with no network, as the pages do.
+SWAGGER_UI = Path(__file__).resolve().parents[2] / "node_modules" / "swagger-ui-dist"
+
+
+def _serve_docs_locally(app: FastAPI, assets: Path) -> None:
+    app.mount("/docs-assets", StaticFiles(directory=assets), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=f"{app.title} — API",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/docs-assets/favicon-32x32.png",
+        )
 
 
 def create_app(
@@ -38,11 +58,13 @@ def create_app(
         yield
         store.dispose()
 
+    swagger = SWAGGER_UI if (SWAGGER_UI / "swagger-ui-bundle.js").is_file() else None
     app = FastAPI(
         title="Microcred",
         version=backend.__version__,
         description="Issue and verify EU micro-credentials anchored on an Ethereum registry.",
         lifespan=lifespan,
+        docs_url=None if swagger else "/docs",
     )
     app.state.settings = settings
     app.state.registry = registry
@@ -54,4 +76,6 @@ def create_app(
     for module in (health, verify, templates, batches, lifecycle, credentials, pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=pages.WEB / "static"), name="static")
+    if swagger is not None:
+        _serve_docs_locally(app, swagger)
     return app

@@ -162,3 +162,15 @@ def test_superseded_credential_page_links_to_its_replacement(page: Page, site: S
     expect(page).to_have_url(f"{site.url}/v/{new['id']}")
     expect(page.locator(".verdict")).to_have_attribute("data-verdict", "valid")
     expect(page.locator(".certificate")).to_contain_text(f"Replaces{old['id']}")
+
+
+def test_api_docs_render_without_a_network(page: Page, site: Site) -> None:
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+
+    page.goto(f"{site.url}/docs")
+
+    expect(page.locator(".opblock-summary-path", has_text="/api/v1/verify")).to_be_visible()
+    assert all(url.startswith(site.url) for url in requested), [
+        u for u in requested if not u.startswith(site.url)
+    ]
