@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from backend.cli import issue as issue_commands
+from backend.cli import issuers as issuers_commands
 from backend.cli import lifecycle as lifecycle_commands
 from backend.cli import run as run_command
 from backend.cli import verify as verify_command
@@ -20,6 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     issue_commands.add_parsers(commands)
     verify_command.add_parser(commands)
     lifecycle_commands.add_parsers(commands)
+    issuers_commands.add_parser(commands)
     return parser
 
 

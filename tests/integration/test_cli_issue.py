@@ -9,6 +9,7 @@ import pytest
 
 from backend.credentials.canonical import credential_digest
 from backend.hashing import from_hex32
+from backend.store import Store
 from tests.conftest import Deployed
 from tests.integration.cli import microcred
 from tests.samples import COHORT_CSV, TEMPLATE
@@ -133,3 +134,31 @@ def test_issue_with_the_chain_down_says_so_and_exits_2(
 
     assert result.returncode == 2
     assert "cannot be reached" in result.stderr
+
+
+def test_issuers_add_prints_a_key_once_that_the_api_accepts(
+    env: dict[str, str], registry: Deployed, database_url: str
+) -> None:
+    address = registry.issuer.address.lower()
+
+    added = microcred("issuers", "add", "--address", address, "--country", "pl", env=env)
+
+    assert added.returncode == 0, added.stderr
+    key = added.stdout.strip()
+    assert key.startswith("mc_")
+    assert "shown once" in added.stderr
+    listing = microcred("issuers", "list", env=env)
+    assert "Politechnika Poznańska" in listing.stdout
+    assert key not in listing.stdout
+    assert key[:8] in listing.stdout
+    store = Store(database_url)
+    assert store.issuer_by_api_key(key) is not None
+    rotated = microcred("issuers", "new-key", address, env=env).stdout.strip()
+    assert store.issuer_by_api_key(key) is None
+    assert store.issuer_by_api_key(rotated) is not None
+    store.dispose()
+    twice = microcred("issuers", "add", "--address", address, "--country", "PL", env=env)
+    assert twice.returncode == 1
+    assert "already in the database" in twice.stderr
+    bad = microcred("issuers", "add", "--address", "0x12", "--country", "PL", env=env)
+    assert "not an Ethereum address: '0x12'" in bad.stderr
