@@ -74,6 +74,8 @@ class Settings(BaseSettings):
     # The demo issuer's API key, kept by `microcred run` in .microcred/local.json (development).
     demo_api_key: SecretStr | None = None
     # Largest upload the API accepts (a credential, a PDF, a cohort file).
+    # Take up, when the service starts, the batches a stopped service left unfinished.
+    resume_on_start: bool = True
     max_upload_bytes: int = Field(5 * 1024 * 1024, gt=0)
     max_cohort_bytes: int = Field(200 * 1024 * 1024, gt=0)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -55,7 +56,14 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop = threading.Event()
+        worker = threading.Thread(target=issuance.resume_unfinished, kwargs={"stop": stop}, daemon=True)
+        if settings.resume_on_start:
+            worker.start()
         yield
+        stop.set()
+        if worker.is_alive():
+            worker.join(timeout=settings.tx_timeout)
         store.dispose()
 
     swagger = SWAGGER_UI if (SWAGGER_UI / "swagger-ui-bundle.js").is_file() else None

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
+import threading
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict
@@ -30,6 +32,7 @@ from backend.errors import (
     ConfigurationError,
     Conflict,
     InvalidInput,
+    MicrocredError,
     RegistryError,
     TransactionFailed,
 )
@@ -37,6 +40,8 @@ from backend.hashing import from_hex32, to_hex
 from backend.signing.eip712 import RegistryDomain
 from backend.signing.keys import IssuerKey
 from backend.store import BatchRow, BatchState, CredentialRow, IssuerRow, Store, TemplateRow
+
+log = logging.getLogger("microcred.batches")
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(step, done, total)`` during long steps."""
@@ -302,6 +307,32 @@ class IssuanceService:
             if self.registry.batch(from_hex32(batch.root)) is None:  # dropped: send it again
                 batch = self.store.update_batch(batch_id, state=BatchState.SEALED, tx_hash=None)
         return self.anchor(batch_id)
+
+    def carry_on(self, batch_id: str) -> BatchRow:
+        """``resume``, for work nobody waits on (a background task, a restart): what stops it is
+        logged and recorded on the batch, not raised."""
+        try:
+            return self.resume(batch_id)
+        except MicrocredError as err:
+            log.warning("batch %s stopped: %s", batch_id, err)
+            batch = self.store.batch(batch_id)
+            if batch.error is None:
+                batch = self.store.update_batch(batch_id, error=str(err))
+            return batch
+
+    def resume_unfinished(self, *, stop: threading.Event | None = None) -> list[str]:
+        """Carry on every batch a stopped service left between draft and confirmed."""
+        unfinished = [BatchState.DRAFT, BatchState.SEALED, BatchState.SUBMITTED, BatchState.ANCHORED]
+        done = []
+        for batch in self.store.batches(states=unfinished):
+            if stop is not None and stop.is_set():
+                break
+            if self.keys.get(self.store.issuer(batch.issuer_id).address) is None:
+                continue  # another instance holds this issuer's key
+            log.info("resuming batch %s (%s)", batch.id, batch.state)
+            self.carry_on(batch.id)
+            done.append(batch.id)
+        return done
 
     def issue(
         self,

@@ -20,7 +20,12 @@ def api(issuance: IssuanceService, registry: Deployed) -> Iterator[tuple[TestCli
     (issuer,) = issuance.store.issuers()
     key = new_api_key()
     issuance.store.set_api_key(issuer.id, key)  # type: ignore[arg-type]
-    settings = Settings(rpc_url=registry.rpc_url, registry=registry.registry.address, max_cohort_bytes=64_000)
+    settings = Settings(
+        rpc_url=registry.rpc_url,
+        registry=registry.registry.address,
+        max_cohort_bytes=64_000,
+        resume_on_start=False,
+    )
     with TestClient(create_app(settings, issuance=issuance)) as client:
         yield client, {"X-API-Key": key}
 
@@ -150,3 +155,29 @@ def test_share_page_of_a_batch_not_yet_anchored_says_it_is_being_anchored(
     assert "Being anchored" in page.text
     report = client.post("/api/v1/verify", json=issuance.credential_file(first)).json()
     assert report["failedCheck"] == "anchor"  # the API states the fact; the page explains it
+
+
+def test_service_start_takes_up_batches_a_stopped_service_left(
+    issuance: IssuanceService, registry: Deployed
+) -> None:
+    import time
+
+    from backend.credentials.cohort import parse_csv
+    from backend.credentials.template import parse_template
+    from backend.store import BatchState, row_id
+
+    (issuer,) = issuance.store.issuers()
+    template = issuance.save_template(row_id(issuer), parse_template(TEMPLATE))
+    sealed = issuance.seal(issuance.create_batch(row_id(issuer), row_id(template), parse_csv(COHORT_CSV)).id)
+    draft = issuance.create_batch(row_id(issuer), row_id(template), parse_csv(COHORT_CSV))
+    settings = Settings(rpc_url=registry.rpc_url, registry=registry.registry.address)
+
+    with TestClient(create_app(settings, issuance=issuance)):
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            states = {issuance.store.batch(b.id).state for b in (sealed, draft)}
+            if states == {BatchState.CONFIRMED}:
+                break
+            time.sleep(0.1)
+
+    assert states == {BatchState.CONFIRMED}

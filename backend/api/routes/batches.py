@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, File, Form, Response, UploadFile, status
@@ -10,24 +9,10 @@ from fastapi import APIRouter, BackgroundTasks, File, Form, Response, UploadFile
 from backend.api.deps import IssuanceDep, IssuerDep, SettingsDep, StoreDep
 from backend.api.schemas import BatchPublic, CredentialSummary
 from backend.api.uploads import read_upload
-from backend.batches.service import IssuanceService
 from backend.credentials.cohort import parse_cohort
-from backend.errors import MicrocredError
 from backend.store import row_id
 
 router = APIRouter(prefix="/api/v1/batches", tags=["batches"])
-log = logging.getLogger("microcred.batches")
-
-
-def _carry_on(issuance: IssuanceService, batch_id: str) -> None:
-    """Seal and anchor in the background; what fails is recorded on the batch, not lost."""
-    try:
-        issuance.resume(batch_id)
-    except MicrocredError as err:
-        log.warning("batch %s stopped: %s", batch_id, err)
-        batch = issuance.store.batch(batch_id)
-        if batch.error is None:
-            issuance.store.update_batch(batch_id, error=str(err))
 
 
 @router.post("", status_code=status.HTTP_202_ACCEPTED)
@@ -46,7 +31,7 @@ async def create_batch(
     data = await read_upload(learners, limit=settings.max_cohort_bytes)
     cohort = parse_cohort(data, filename=learners.filename or "")
     batch = issuance.create_batch(row_id(issuer), template_id, cohort, valid_until=valid_until)
-    background.add_task(_carry_on, issuance, batch.id)
+    background.add_task(issuance.carry_on, batch.id)
     response.headers["Location"] = f"/api/v1/batches/{batch.id}"
     return BatchPublic.of(batch)
 
@@ -67,7 +52,7 @@ def resume_batch(
 ) -> BatchPublic:
     """Carry on a batch left unfinished (the chain was down, the service restarted)."""
     batch = issuance.store.batch(batch_id, issuer_id=issuer.id)
-    background.add_task(_carry_on, issuance, batch.id)
+    background.add_task(issuance.carry_on, batch.id)
     return BatchPublic.of(batch)
 
 
