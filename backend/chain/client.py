@@ -26,6 +26,7 @@ from web3.exceptions import (
     TimeExhausted,
     Web3RPCError,
 )
+from web3.logs import DISCARD
 
 from backend.chain.artifacts import load_artifact
 from backend.errors import REGISTRY_ERRORS, ChainUnavailable, RegistryError, RpcError, TransactionFailed
@@ -89,6 +90,9 @@ class Receipt(NamedTuple):
     tx_hash: str
     block_number: int
     gas_used: int
+    # Indexes this transaction newly revoked (its ``CredentialRevoked`` events). An index that
+    # was revoked before emits nothing and keeps its first reason, so it is not among them.
+    revoked_indexes: tuple[int, ...] = ()
 
 
 def _error_decoders(abi: list[dict[str, Any]]) -> dict[bytes, tuple[str, list[str], list[str]]]:
@@ -335,7 +339,13 @@ class RegistryClient:
             raise TransactionFailed(tx_hash, f"not mined within {limit:g} s") from err
         if receipt["status"] != 1:
             raise TransactionFailed(tx_hash, "reverted")
-        return Receipt(tx_hash, int(receipt["blockNumber"]), int(receipt["gasUsed"]))
+        revoked = self.contract.events.CredentialRevoked().process_receipt(receipt, errors=DISCARD)
+        return Receipt(
+            tx_hash,
+            int(receipt["blockNumber"]),
+            int(receipt["gasUsed"]),
+            tuple(int(event["args"]["index"]) for event in revoked),
+        )
 
     def wait_for_confirmations(self, tx_hash: str, mined: int) -> None:
         """Return once `confirmations` blocks stand on block `mined`."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -115,13 +116,24 @@ def run_revoke(args: argparse.Namespace) -> int:
     else:
         done = service.revoke_credentials(targets, args.reason, acting_as=acting_as)
     for revoked in done:
-        what = (
-            "the whole batch" if not revoked.indexes else f"index(es) {', '.join(map(str, revoked.indexes))}"
-        )
+        if args.batch:
+            what = "the whole batch"
+        elif revoked.indexes:
+            what = f"index(es) {_indexes(revoked.indexes)}"
+        else:
+            what = "nothing new"
         console.print(
             f"revoked {what} of batch {revoked.root} ({revoked.reason}) in transaction {revoked.transaction}"
         )
+        if revoked.already:
+            console.print(
+                f"  index(es) {_indexes(revoked.already)} were revoked before: their first reason stands"
+            )
     return 0
+
+
+def _indexes(indexes: Sequence[int]) -> str:
+    return ", ".join(map(str, indexes))
 
 
 def run_supersede(args: argparse.Namespace) -> int:

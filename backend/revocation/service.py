@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from backend.chain.client import REASONS, Receipt, RegistryClient
+from backend.chain.client import REASONS, RegistryClient
 from backend.credentials.document import parse_issuer_did
 from backend.errors import ConfigurationError, InvalidInput, NotFound
 from backend.hashing import from_hex32
@@ -60,10 +60,15 @@ def target_of(document: Any, *, source: str = "the credential") -> Target:
 
 @dataclass(frozen=True, slots=True)
 class Revoked:
+    """What one revocation transaction did: `indexes` newly revoked for `reason` (empty when it
+    revoked the whole batch), and `already`, asked for but revoked before, whose first reason
+    stands (the registry never rewrites a revocation)."""
+
     transaction: str
     root: str
     indexes: tuple[int, ...]
     reason: str
+    already: tuple[int, ...] = ()
 
 
 class RevocationService:
@@ -107,8 +112,19 @@ class RevocationService:
             key = self._key(issuer, acting_as=acting_as)
             indexes = sorted({t.index for t in group})
             receipt = self.registry.revoke_credentials(key.account, root, indexes, code)
-            self._record([t.credential_id for t in group], REASONS[code], receipt, replaced_by=replaced_by)
-            done.append(Revoked(receipt.tx_hash, "0x" + root.hex(), tuple(indexes), REASONS[code]))
+            newly = set(receipt.revoked_indexes)
+            self._record(
+                [t.credential_id for t in group if t.index in newly], REASONS[code], replaced_by=replaced_by
+            )
+            done.append(
+                Revoked(
+                    receipt.tx_hash,
+                    "0x" + root.hex(),
+                    tuple(sorted(newly)),
+                    REASONS[code],
+                    already=tuple(i for i in indexes if i not in newly),
+                )
+            )
         return done
 
     def revoke_batch(self, root: bytes, issuer: str, reason: str, *, acting_as: str | None = None) -> Revoked:
@@ -124,9 +140,7 @@ class RevocationService:
             self.store.mark_revoked(ids, reason=REASONS[code], at=now)
         return Revoked(receipt.tx_hash, "0x" + root.hex(), (), REASONS[code])
 
-    def _record(
-        self, credential_ids: list[str], reason: str, receipt: Receipt, *, replaced_by: str | None
-    ) -> None:
-        if self.store is None:
+    def _record(self, credential_ids: list[str], reason: str, *, replaced_by: str | None) -> None:
+        if self.store is None or not credential_ids:
             return
         self.store.mark_revoked(credential_ids, reason=reason, at=datetime.now(UTC), replaced_by=replaced_by)

@@ -135,6 +135,11 @@ def test_cli_revokes_one_credential_with_its_reason(
     report = verifier.verify(issued.credentials[0]).as_json()
     assert (report["verdict"], report["revocation"]["reason"]) == ("revoked", "holder_request")
     assert verifier.verify(issued.credentials[1]).status == "valid"
+    again = microcred("revoke", str(source), "--reason", "misconduct", env=env)
+    assert again.returncode == 0, again.stderr
+    assert "revoked nothing new" in again.stderr
+    assert "index(es) 0 were revoked before: their first reason stands" in again.stderr
+    assert verifier.verify(issued.credentials[0]).as_json()["revocation"]["reason"] == "holder_request"
     wrong = microcred("revoke", str(source), "--reason", "bored", env=env)
     assert wrong.returncode == 1
     assert "unknown revocation reason 'bored'" in wrong.stderr
@@ -156,6 +161,15 @@ def test_api_revokes_many_in_one_transaction_and_a_batch(
     for credential in issued.credentials[:3]:
         assert verifier.verify(credential).as_json()["revocation"]["reason"] == "issued_in_error"
     assert verifier.verify(issued.credentials[3]).status == "valid"
+    listed = client.get(f"/api/v1/batches/{issued.batch.id}/credentials", headers=headers).json()
+    assert [c["revocation_reason"] for c in listed] == ["issued_in_error"] * 3 + [None]
+
+    again = client.post(
+        "/api/v1/credentials/revoke", headers=headers, json={"credentials": ids[1:], "reason": "misconduct"}
+    )
+    (second,) = again.json()["revoked"]
+    assert (second["indexes"], second["already_revoked"]) == ([], [1, 2])
+    assert verifier.verify(issued.credentials[1]).as_json()["revocation"]["reason"] == "issued_in_error"
     listed = client.get(f"/api/v1/batches/{issued.batch.id}/credentials", headers=headers).json()
     assert [c["revocation_reason"] for c in listed] == ["issued_in_error"] * 3 + [None]
 

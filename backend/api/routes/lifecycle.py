@@ -62,7 +62,13 @@ def revoke_credentials(
     done = _revocation(request).revoke_credentials(targets, body.reason)
     return {
         "revoked": [
-            {"transaction": r.transaction, "root": r.root, "indexes": r.indexes, "reason": r.reason}
+            {
+                "transaction": r.transaction,
+                "root": r.root,
+                "indexes": r.indexes,
+                "reason": r.reason,
+                "already_revoked": r.already,
+            }
             for r in done
         ]
     }
