@@ -29,11 +29,13 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
+# No install scripts: Anvil's binary comes in its platform package, and the scripts would only
+# try downloads (which fail here) and telemetry.
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
-# The front embeds the path of this checkout's npm solc, so it is rewritten whenever that differs.
+# The front takes solc from the working directory's node_modules, else from the path embedded here.
 solc-front: node_modules/.installed
 	@mkdir -p $(dir $(SOLC_FRONT))
 	@sed 's#SOLC_MODULE#$(CURDIR)/node_modules/solc#' scripts/solc-front.cjs > $(SOLC_FRONT).new

@@ -8,11 +8,23 @@
 // Imports are read from disk like native solc does: relative to --base-path, each
 // --include-path, and the working directory. `make` installs this file as
 // ~/.solcx/solc-v<version> with SOLC_MODULE replaced by the path of the project's npm `solc`.
+// The compiler is taken from the working directory's node_modules first (ape and make compile
+// from a checkout's root), so several checkouts share one front and removing one breaks none;
+// SOLC_MODULE is the fallback for a call from elsewhere.
 "use strict";
 
 const fs = require("fs");
 const path = require("path");
-const solc = require("SOLC_MODULE");
+
+function loadSolc() {
+  try {
+    return require(require.resolve("solc", { paths: [process.cwd()] }));
+  } catch (err) {
+    if (err.code !== "MODULE_NOT_FOUND") throw err;
+    return require("SOLC_MODULE");
+  }
+}
+const solc = loadSolc();
 
 function main(argv) {
   if (argv.includes("--version") || argv.includes("-v")) {
