@@ -32,10 +32,14 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     issue = commands.add_parser(
         "issue",
         help="build, sign and anchor one batch; write one <credential id>.json per learner",
-        description="Build, sign and anchor one batch of micro-credentials (SPEC §6).",
+        description="Build, sign and anchor one batch of micro-credentials.",
     )
     issue.add_argument(
-        "--template", required=True, type=Path, metavar="T.json", help="the achievement (SPEC §6)"
+        "--template",
+        required=True,
+        type=Path,
+        metavar="T.json",
+        help="the achievement: name, learningOutcomes, workload… (docs/format.md)",
     )
     issue.add_argument(
         "--learners", required=True, type=Path, metavar="L.csv", help="the cohort, CSV or JSON"

@@ -55,7 +55,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="A.json",
         help="a stacked credential's components",
     )
-    parser.add_argument("--json", action="store_true", help="print the report of SPEC §5 as JSON")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.set_defaults(handler=run_verify)
 
 

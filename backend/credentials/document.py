@@ -264,7 +264,7 @@ def check_format(document: Any) -> list[Problem]:
         need(ok, "evidence", "must be a non-empty list of {id: urn:sha256:<64 hex>, name: file name}")
 
     proof: Any = document.get("proof")
-    if need(isinstance(proof, dict), "proof", "must be an object (SPEC §3)"):
+    if need(isinstance(proof, dict), "proof", "must be an object: the batch proof"):
         need(proof.get("type") == PROOF_TYPE, "proof.type", f"must be {PROOF_TYPE!r}")
         need(
             proof.get("version") == PROOF_VERSION and _is_int(proof.get("version")),

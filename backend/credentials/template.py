@@ -130,7 +130,7 @@ def problems_of(err: ValidationError, *, line: int | None = None, entry: int | N
         path = ".".join(str(part) for part in detail["loc"])
         message = detail["msg"]
         if detail["type"] == "extra_forbidden":
-            message = "unknown field (check its spelling against SPEC §1)"
+            message = "unknown field (check its spelling against docs/format.md)"
         elif detail["type"] == "missing":
             message = "required field is missing"
         elif "input" in detail and detail["type"] not in ("missing",):

@@ -185,7 +185,7 @@ def render_certificate(document: dict[str, Any], *, share_url: str, verify_url: 
     pdf.embed_file(
         bytes=credential_bytes(document),
         basename=ATTACHMENT_NAME,
-        desc="The verifiable micro-credential (Microcred, SPEC §1)",
+        desc="The verifiable micro-credential (Microcred format, version 1)",
         modification_date=parse_rfc3339(document["validFrom"]),
     )
     return bytes(pdf.output())

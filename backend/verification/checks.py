@@ -26,6 +26,7 @@ from backend.hashing import from_hex32, to_hex
 from backend.merkle import leaf_hash, process_path
 from backend.signing.eip712 import RegistryDomain, recover_batch_signer
 
+WELL_FORMED = "the document has every field a micro-credential and its proof must have"
 CHECK_NAMES = ("format", "integrity", "signature", "anchor", "issuer", "revocation", "validity")
 Status = Literal["valid", "invalid", "unavailable"]
 
@@ -106,12 +107,9 @@ class Report:
 
     @property
     def revocation(self) -> Revocation | None:
-        if self.facts is None:
+        if self.facts is None or self.claims is None:
             return None
-        whole = [r for r in self.facts.revocations if r.index is None]
-        own = [r for r in self.facts.revocations if self.claims and r.index == self.claims.index]
-        found = whole or own
-        return found[0] if found else None
+        return revocation_of(self.claims, self.facts)
 
     def as_json(self) -> dict[str, Any]:
         failed = self.failed
@@ -185,7 +183,7 @@ def check_document(document: Any) -> tuple[list[Check], Claims | None]:
         digest = credential_digest(document)
     except ValueError as err:
         return [
-            Check("format", True, "the document has every field of SPEC §1 and §3"),
+            Check("format", True, WELL_FORMED),
             Check("integrity", False, f"the document has no RFC 8785 canonical form, so no digest: {err}"),
         ], None
     claims = Claims(
@@ -202,7 +200,7 @@ def check_document(document: Any) -> tuple[list[Check], Claims | None]:
         valid_from=parse_rfc3339(document["validFrom"]),
         valid_until=parse_rfc3339(document["validUntil"]) if "validUntil" in document else None,
     )
-    checks = [Check("format", True, "the document has every field of SPEC §1 and §3")]
+    checks = [Check("format", True, WELL_FORMED)]
 
     reached = process_path(leaf_hash(claims.digest), claims.path)
     if reached != claims.root:
@@ -307,7 +305,7 @@ def check_against_chain(claims: Claims, facts: ChainFacts, *, now: datetime) -> 
         )
 
     if batch.revoked_at or facts.index_revoked:
-        revocation = _revocation_for(claims, facts)
+        revocation = revocation_of(claims, facts)
         if revocation is not None:
             reason, when = revocation.reason_name, revocation.timestamp
         else:
@@ -331,7 +329,8 @@ def check_against_chain(claims: Claims, facts: ChainFacts, *, now: datetime) -> 
     return checks, notices
 
 
-def _revocation_for(claims: Claims, facts: ChainFacts) -> Revocation | None:
+def revocation_of(claims: Claims, facts: ChainFacts) -> Revocation | None:
+    """The revocation that counts for the credential: its batch's, else its own, the first one."""
     whole = [r for r in facts.revocations if r.index is None]
     own = [r for r in facts.revocations if r.index == claims.index]
     found = whole or own

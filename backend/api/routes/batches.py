@@ -23,7 +23,10 @@ async def create_batch(
     issuance: IssuanceDep,
     settings: SettingsDep,
     template_id: Annotated[int, Form(description="the template version to issue")],
-    learners: Annotated[UploadFile, File(description="the cohort: CSV (SPEC §6) or JSON")],
+    learners: Annotated[
+        UploadFile,
+        File(description="the cohort: CSV (name; optional email, id, grade, evidence) or JSON"),
+    ],
     valid_until: Annotated[str | None, Form(description="RFC 3339 expiry")] = None,
 ) -> BatchPublic:
     """Check the cohort whole (any wrong row refuses it: 422 with every problem), record a draft,

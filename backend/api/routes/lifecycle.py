@@ -33,7 +33,9 @@ def _revocation(request: Request) -> RevocationService:
 
 class RevokeCredentials(BaseModel):
     credentials: list[str] = Field(min_length=1, max_length=10_000, description="credential ids (urn:uuid:…)")
-    reason: str = Field(description="a reason of SPEC §4 in snake case, e.g. issued_in_error")
+    reason: str = Field(
+        description="unspecified, issued_in_error, superseded, misconduct, key_compromise or holder_request"
+    )
 
 
 class RevokeBatch(BaseModel):

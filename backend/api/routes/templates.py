@@ -14,12 +14,16 @@ from backend.store import row_id
 router = APIRouter(prefix="/api/v1/templates", tags=["templates"])
 
 
-SpecBody = Annotated[dict[str, Any], Body(description="the template: T.json of SPEC §6")]
+SpecBody = Annotated[
+    dict[str, Any],
+    Body(description="the template: the achievement of docs/format.md, plus optional validUntil"),
+]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 def create_template(issuer: IssuerDep, issuance: IssuanceDep, spec: SpecBody) -> TemplatePublic:
-    """Save a template (``T.json`` of SPEC §6); the same spec again returns its existing version."""
+    """Save a template (the achievement, as ``microcred issue --template`` reads it); the same
+    spec again returns its existing version."""
     return TemplatePublic.of(issuance.save_template(row_id(issuer), parse_template(spec)))
 
 

@@ -13,6 +13,7 @@ from backend.documents.inputs import credential_from_upload
 from backend.errors import InvalidInput, UnsupportedMediaType
 from backend.store import Store
 from backend.verification import Report
+from backend.verification.checks import WELL_FORMED
 
 router = APIRouter(prefix="/api/v1", tags=["verification"])
 
@@ -20,7 +21,7 @@ REPORT_EXAMPLE = {
     "status": "valid",
     "verdict": "valid",
     "failedCheck": None,
-    "checks": [{"name": "format", "ok": True, "detail": "the document has every field of SPEC §1 and §3"}],
+    "checks": [{"name": "format", "ok": True, "detail": WELL_FORMED}],
 }
 
 
@@ -54,9 +55,10 @@ REPORT_EXAMPLE = {
 async def verify(
     request: Request, verifier: VerifierDep, store: StoreDep, settings: SettingsDep
 ) -> dict[str, Any]:
-    """Every check of SPEC §5, read from the chain now. ``status`` is ``valid``, ``invalid`` (with
-    ``failedCheck``) or ``unavailable`` (the chain could not be read). Malformed input is 400,
-    an upload over the limit 413."""
+    """The seven checks (format, integrity, signature, anchor, issuer, revocation, validity),
+    read from the chain now. ``status`` is ``valid``, ``invalid`` (with ``failedCheck``) or
+    ``unavailable`` (the chain could not be read). Malformed input is 400, an upload over the
+    limit 413."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     limit = settings.max_upload_bytes
     evidence: list[tuple[str, bytes]] = []
