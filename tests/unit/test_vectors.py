@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from backend.credentials.canonical import canonicalize, credential_digest
 from backend.hashing import from_hex32, to_hex
 from backend.merkle import MerkleTree, leaf_hash, verify_path
 from backend.signing.eip712 import RegistryDomain, batch_hash, recover_batch_signer, sign_batch
-from tests.vectors_data import ANVIL_KEY_0, VECTOR_FILES, load_vector
+from tests.vectors_data import ANVIL_KEY_0, VECTOR_FILES, VECTORS_DIR, load_vector
+
+# Where the vectors come from: the spec's shared folder beside this checkout (there in CI).
+SHARED_VECTORS = Path(__file__).resolve().parents[3] / "shared" / "vectors"
 
 
 def test_all_three_vector_files_are_present() -> None:
     assert VECTOR_FILES == ["batch-1.json", "batch-3-with-evidence.json", "batch-5.json"]
+
+
+@pytest.mark.skipif(not SHARED_VECTORS.is_dir(), reason=f"no shared vectors at {SHARED_VECTORS}")
+def test_copied_vectors_are_identical_to_the_shared_ones() -> None:
+    shared = sorted(p.name for p in SHARED_VECTORS.iterdir())
+    assert sorted(p.name for p in VECTORS_DIR.iterdir()) == shared
+    for name in shared:
+        assert (VECTORS_DIR / name).read_bytes() == (SHARED_VECTORS / name).read_bytes(), name
 
 
 @pytest.mark.parametrize("name", VECTOR_FILES)
