@@ -7,6 +7,7 @@ subclasses, and nothing here logs or keeps a private key beyond the signing call
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -95,6 +96,16 @@ class Receipt(NamedTuple):
     revoked_indexes: tuple[int, ...] = ()
 
 
+# How often a send is built anew when the node says its nonce was taken, and the node's words
+# for that (geth, Anvil, Nethermind, Besu and the hosted RPCs in front of them use these).
+_NONCE_ATTEMPTS = 5
+_NONCE_CONFLICTS = ("nonce too low", "replacement transaction underpriced", "nonce has already been used")
+
+
+def _is_nonce_conflict(err: RpcError) -> bool:
+    return any(words in err.reason.lower() for words in _NONCE_CONFLICTS)
+
+
 def _error_decoders(abi: list[dict[str, Any]]) -> dict[bytes, tuple[str, list[str], list[str]]]:
     decoders = {}
     for item in abi:
@@ -131,6 +142,8 @@ class RegistryClient:
         self.contract: Contract = w3.eth.contract(address=self.address, abi=artifact.abi)
         self._errors = _error_decoders(artifact.abi)
         self._chain_id: int | None = None
+        self._send_locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
 
     @classmethod
     def connect(cls, rpc_url: str, registry: str, *, timeout: float = 10.0, **options: Any) -> RegistryClient:
@@ -299,7 +312,13 @@ class RegistryClient:
 
     def _submit(self, sender: LocalAccount, call: Any) -> str:
         """Sign and send `call`; a revert is detected (and decoded) while estimating gas, before
-        anything is sent."""
+        anything is sent.
+
+        Sends from one account go one at a time through this client, so concurrent batches each
+        take the next nonce. A nonce another process took between our read and our send (the CLI
+        beside the service, a second instance) is refused by the node; the call is then rebuilt
+        with a fresh nonce, a few times. A rebuilt anchor cannot land twice: the registry refuses
+        a root it already holds (``BatchExists``)."""
 
         def send() -> str:
             tx = call.build_transaction(
@@ -312,7 +331,20 @@ class RegistryClient:
             signed = sender.sign_transaction(tx)
             return "0x" + self.w3.eth.send_raw_transaction(signed.raw_transaction).hex()
 
-        return self._call(send)
+        attempt = 1
+        with self._sender_lock(sender.address):
+            while True:
+                try:
+                    return self._call(send)
+                except RpcError as err:
+                    if attempt == _NONCE_ATTEMPTS or not _is_nonce_conflict(err):
+                        raise
+                time.sleep(self.poll_interval * attempt)
+                attempt += 1
+
+    def _sender_lock(self, address: str) -> threading.Lock:
+        with self._locks_guard:
+            return self._send_locks.setdefault(address, threading.Lock())
 
     def wait(self, tx_hash: str) -> Receipt:
         """Wait for `tx_hash` to be mined and then confirmed by `confirmations` more blocks."""

@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +17,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlmodel import SQLModel
+from web3 import HTTPProvider, Web3
+from web3.types import RPCEndpoint, RPCResponse
 
 from backend.api.app import create_app
 from backend.batches.service import IssuanceService
 from backend.chain.anvil import ANVIL_KEYS, Anvil
 from backend.chain.client import RegistryClient
+from backend.credentials.cohort import Learner, parse_csv
 from backend.settings import Settings
-from backend.store import BatchState, Store
+from backend.store import BatchRow, BatchState, Store
 from backend.verification import Verifier
 from tests.conftest import Deployed, Issued, deploy_with_issuer, issuance_for, issue_sample
 
@@ -137,3 +141,51 @@ def test_no_key_reaches_the_database(issued: Issued, issuance: IssuanceService, 
     for key in ANVIL_KEYS:
         assert key[2:].encode() not in stored
         assert bytes.fromhex(key[2:]) not in stored
+
+
+def test_batches_issued_at_once_from_one_key_are_all_confirmed(issuance: IssuanceService) -> None:
+    """Several cohorts uploaded together are anchored from one key at the same time: each
+    transaction must take its own nonce, or the node refuses all but one."""
+    first = issue_sample(issuance)
+    template_id = first.batch.template_id
+    (issuer,) = issuance.store.issuers()
+    cohorts = [parse_csv(f"name\nLearner {n}a\nLearner {n}b\n".encode()) for n in range(6)]
+    start = threading.Barrier(len(cohorts))
+
+    def issue(cohort: list[Learner]) -> BatchRow:
+        start.wait()
+        return issuance.issue(issuer.id, template_id, cohort)  # type: ignore[arg-type]
+
+    with ThreadPoolExecutor(len(cohorts)) as pool:
+        batches = list(pool.map(issue, cohorts))
+
+    assert [b.state for b in batches] == [BatchState.CONFIRMED] * len(cohorts), [b.error for b in batches]
+    assert len({b.tx_hash for b in batches}) == len(cohorts)
+
+
+class _StaleNonceOnce(HTTPProvider):
+    """A provider that, once, reports an account's transaction count one lower than the node
+    does: as when another process sent from the same key a moment earlier."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.stale_answers = 0
+
+    def make_request(self, method: RPCEndpoint, params: Any) -> RPCResponse:
+        response = super().make_request(method, params)
+        if method == "eth_getTransactionCount" and self.stale_answers == 0 and int(response["result"], 16):
+            self.stale_answers += 1
+            return {**response, "result": hex(int(response["result"], 16) - 1)}
+        return response
+
+
+def test_a_nonce_taken_by_another_process_is_retried_with_a_fresh_one(registry: Deployed) -> None:
+    registry.registry.anchor(registry.issuer, b"\x01" * 32, 1)  # the issuer has used a nonce
+    provider = _StaleNonceOnce(registry.rpc_url)
+    client = RegistryClient(Web3(provider), registry.registry.address, rpc_url=registry.rpc_url)
+
+    receipt = client.anchor(registry.issuer, b"\x02" * 32, 1)
+
+    assert provider.stale_answers == 1
+    assert client.batch(b"\x02" * 32) is not None
+    assert receipt.block_number == client.block_number()
