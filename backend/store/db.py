@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, bindparam, event, func, insert, update
 from sqlalchemy.engine import make_url
@@ -22,6 +22,20 @@ from sqlmodel import Session, SQLModel, col, create_engine, select
 
 from backend.errors import Conflict, NotFound
 from backend.store.models import BatchRow, BatchState, CredentialRow, IssuerRow, TemplateRow
+
+# Numbered rows (issuers, templates) have INTEGER keys, 32-bit in PostgreSQL. A number outside
+# that range names no row; handed to the driver it would fail to bind and surface as a crash.
+_MAX_ROW_NUMBER = 2**31 - 1
+
+
+_Numbered = TypeVar("_Numbered", IssuerRow, TemplateRow)
+
+
+def _get_by_number(session: Session, model: type[_Numbered], number: int) -> _Numbered | None:
+    if not 1 <= number <= _MAX_ROW_NUMBER:
+        return None
+    return session.get(model, number)
+
 
 _INSERT_CHUNK = 5_000
 
@@ -87,7 +101,7 @@ class Store:
 
     def set_api_key(self, issuer_id: int, api_key: str) -> None:
         with self.session() as session:
-            row = session.get(IssuerRow, issuer_id)
+            row = _get_by_number(session, IssuerRow, issuer_id)
             if row is None:
                 raise NotFound("issuer", issuer_id)
             row.api_key_hash, row.api_key_hint = hash_api_key(api_key), api_key[:8]
@@ -106,7 +120,7 @@ class Store:
 
     def issuer(self, issuer_id: int) -> IssuerRow:
         with self.session() as session:
-            row = session.get(IssuerRow, issuer_id)
+            row = _get_by_number(session, IssuerRow, issuer_id)
             if row is None:
                 raise NotFound("issuer", issuer_id)
             return row
@@ -147,7 +161,7 @@ class Store:
 
     def template(self, template_id: int, *, issuer_id: int | None = None) -> TemplateRow:
         with self.session() as session:
-            row = session.get(TemplateRow, template_id)
+            row = _get_by_number(session, TemplateRow, template_id)
             if row is None or (issuer_id is not None and row.issuer_id != issuer_id):
                 raise NotFound("template", template_id)
             return row

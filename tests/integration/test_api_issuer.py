@@ -110,6 +110,25 @@ def test_cohort_over_the_limit_is_413(api: tuple[TestClient, dict[str, str]]) ->
     assert response.status_code == 413  # type: ignore[attr-defined]
 
 
+def test_ids_and_paging_out_of_range_are_client_errors_not_crashes(
+    api: tuple[TestClient, dict[str, str]],
+) -> None:
+    client, headers = api
+    template_id = client.post("/api/v1/templates", headers=headers, json=TEMPLATE).json()["id"]
+    batch_url = upload(client, headers, template_id, COHORT_CSV).headers["Location"]  # type: ignore[attr-defined]
+
+    for huge in ("99999999999999999999999", str(2**31), "0", "-1"):
+        response = client.get(f"/api/v1/templates/{huge}", headers=headers)
+        assert (response.status_code, response.json()["code"]) == (404, "not_found"), huge
+    assert upload(client, headers, 2**40, COHORT_CSV).status_code == 404  # type: ignore[attr-defined]
+    for query in ("offset=-1", "offset=99999999999999999999999", "limit=0", "limit=1001"):
+        response = client.get(f"{batch_url}/credentials?{query}", headers=headers)
+        assert response.status_code == 422, query
+        assert query.split("=")[0] in response.text
+    page = client.get(f"{batch_url}/credentials?offset=1&limit=2", headers=headers).json()
+    assert [c["index"] for c in page] == [1, 2]
+
+
 def test_routes_need_a_valid_key_and_show_only_the_issuers_own_data(
     api: tuple[TestClient, dict[str, str]], issuance: IssuanceService
 ) -> None:

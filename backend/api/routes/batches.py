@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, File, Form, Response, UploadFile, status
+from fastapi import APIRouter, BackgroundTasks, File, Form, Query, Response, UploadFile, status
 
 from backend.api.deps import IssuanceDep, IssuerDep, SettingsDep, StoreDep
 from backend.api.schemas import BatchPublic, CredentialSummary
 from backend.api.uploads import read_upload
 from backend.credentials.cohort import parse_cohort
+from backend.signing.eip712 import MAX_BATCH_SIZE
 from backend.store import row_id
 
 router = APIRouter(prefix="/api/v1/batches", tags=["batches"])
@@ -61,10 +62,11 @@ def resume_batch(
 
 @router.get("/{batch_id}/credentials")
 def batch_credentials(
-    batch_id: str, issuer: IssuerDep, store: StoreDep, offset: int = 0, limit: int = 1000
+    batch_id: str,
+    issuer: IssuerDep,
+    store: StoreDep,
+    offset: Annotated[int, Query(ge=0, le=MAX_BATCH_SIZE, description="the first index to list")] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000, description="how many to list, at most 1000")] = 1000,
 ) -> list[CredentialSummary]:
     store.batch(batch_id, issuer_id=issuer.id)
-    return [
-        CredentialSummary.of(row)
-        for row in store.credentials(batch_id, offset=offset, limit=min(limit, 10_000))
-    ]
+    return [CredentialSummary.of(row) for row in store.credentials(batch_id, offset=offset, limit=limit)]
