@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 
 from backend.errors import (
     ChainUnavailable,
@@ -14,6 +16,7 @@ from backend.errors import (
     MicrocredError,
     NotFound,
     PayloadTooLarge,
+    Problem,
     RegistryError,
     RpcError,
     TransactionFailed,
@@ -52,5 +55,39 @@ async def _handle(request: Request, error: Exception) -> JSONResponse:
     return JSONResponse(body, status_code=status_for(error))
 
 
+# FastAPI's and Starlette's own refusals (an unknown route, a body it cannot parse, a parameter
+# out of its bounds) answer in the same shape, so a client reads every error one way.
+CODE_BY_STATUS = {
+    400: MalformedInput.code,
+    401: Unauthorized.code,
+    404: NotFound.code,
+    405: "method_not_allowed",
+    413: PayloadTooLarge.code,
+    415: UnsupportedMediaType.code,
+    422: InvalidInput.code,
+}
+
+
+async def _handle_http(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, HTTPException)
+    body = {"code": CODE_BY_STATUS.get(error.status_code, "http_error"), "detail": str(error.detail)}
+    return JSONResponse(body, status_code=error.status_code, headers=error.headers)
+
+
+async def _handle_validation(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    problems = [
+        Problem(str(e["msg"]), field=".".join(str(part) for part in e["loc"])) for e in error.errors()
+    ]
+    body = {
+        "code": InvalidInput.code,
+        "detail": "the request is invalid: " + "; ".join(str(p) for p in problems[:3]),
+        "problems": [p.as_dict() for p in problems],
+    }
+    return JSONResponse(body, status_code=422)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(MicrocredError, _handle)
+    app.add_exception_handler(HTTPException, _handle_http)
+    app.add_exception_handler(RequestValidationError, _handle_validation)

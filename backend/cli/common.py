@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import orjson
 from rich.console import Console
 from rich.table import Table
 
@@ -22,10 +23,10 @@ def read_json_file(path: Path, *, what: str) -> Any:
     except OSError as err:
         raise InvalidInput(f"cannot read the {what} {str(path)!r}: {err.strerror or err}") from None
     try:
-        return json.loads(data.decode("utf-8-sig"))
+        return orjson.loads(data.decode("utf-8-sig"))  # refuses nesting past 1,024 levels
     except UnicodeDecodeError:
         raise InvalidInput(f"the {what} {str(path)!r} is not UTF-8") from None
-    except json.JSONDecodeError as err:
+    except orjson.JSONDecodeError as err:
         raise InvalidInput(
             f"the {what} {str(path)!r} is not valid JSON", [Problem(err.msg, line=err.lineno)]
         ) from None

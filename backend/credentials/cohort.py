@@ -11,11 +11,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+import orjson
 
 from backend.errors import InvalidInput, Problem
 
@@ -133,10 +134,10 @@ def parse_json(data: bytes, *, read_evidence: EvidenceReader | None = None) -> l
         InvalidInput: listing each wrong entry (1-based) and field.
     """
     try:
-        entries = json.loads(data.decode("utf-8-sig"))
+        entries = orjson.loads(data.decode("utf-8-sig"))  # refuses nesting past 1,024 levels
     except UnicodeDecodeError:
         raise InvalidInput("the learners file is not UTF-8") from None
-    except json.JSONDecodeError as err:
+    except orjson.JSONDecodeError as err:
         raise InvalidInput(
             "the learners file is not valid JSON", [Problem(err.msg, line=err.lineno)]
         ) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -124,9 +125,37 @@ def test_ids_and_paging_out_of_range_are_client_errors_not_crashes(
     for query in ("offset=-1", "offset=99999999999999999999999", "limit=0", "limit=1001"):
         response = client.get(f"{batch_url}/credentials?{query}", headers=headers)
         assert response.status_code == 422, query
-        assert query.split("=")[0] in response.text
+        body = response.json()
+        assert body["code"] == "invalid_input"
+        assert [p["field"] for p in body["problems"]] == [f"query.{query.split('=')[0]}"]
     page = client.get(f"{batch_url}/credentials?offset=1&limit=2", headers=headers).json()
     assert [c["index"] for c in page] == [1, 2]
+
+
+def test_json_nested_past_any_real_document_is_refused_in_the_error_shape(
+    api: tuple[TestClient, dict[str, str]],
+) -> None:
+    """py-evm's py_ecc raises the recursion limit to 100,000 when imported; the standard JSON
+    scanner would then overflow the C stack on such bodies and kill the service."""
+    client, headers = api
+    template_id = client.post("/api/v1/templates", headers=headers, json=TEMPLATE).json()["id"]
+    deep_list = b"[" * 20_000 + b"]" * 20_000
+    deep_object = b'{"name":' * 100_000 + b"1" + b"}" * 100_000
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 100_000))
+    try:
+        cohort = upload(client, headers, template_id, deep_list, name="L.json")
+        template = client.post(
+            "/api/v1/templates", headers={"content-type": "application/json"}, content=deep_object
+        )
+    finally:
+        sys.setrecursionlimit(limit)
+
+    assert cohort.status_code == 422  # type: ignore[attr-defined]
+    assert cohort.json()["detail"] == "the learners file is not valid JSON"  # type: ignore[attr-defined]
+    assert "depth" in cohort.json()["problems"][0]["message"]  # type: ignore[attr-defined]
+    assert (template.status_code, template.json()["code"]) == (422, "invalid_input")
+    assert client.get("/api/v1/batches", headers=headers).json() == []
 
 
 def test_routes_need_a_valid_key_and_show_only_the_issuers_own_data(

@@ -7,13 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, File, Form, Query, Response, UploadFile, status
 
 from backend.api.deps import IssuanceDep, IssuerDep, SettingsDep, StoreDep
+from backend.api.routing import JsonRoute
 from backend.api.schemas import BatchPublic, CredentialSummary
 from backend.api.uploads import read_upload
 from backend.credentials.cohort import parse_cohort
 from backend.signing.eip712 import MAX_BATCH_SIZE
 from backend.store import row_id
 
-router = APIRouter(prefix="/api/v1/batches", tags=["batches"])
+router = APIRouter(prefix="/api/v1/batches", tags=["batches"], route_class=JsonRoute)
 
 
 @router.post("", status_code=status.HTTP_202_ACCEPTED)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from backend.api.deps import IssuanceDep, IssuerDep, SettingsDep
+from backend.api.routing import JsonRoute
 from backend.api.schemas import CredentialSummary
 from backend.credentials.files import MEDIA_TYPE, credential_bytes
 from backend.documents.pdf import render_certificate
 from backend.documents.qr import qr_png, qr_svg, share_url
 
-router = APIRouter(prefix="/api/v1/credentials", tags=["credentials"])
+router = APIRouter(prefix="/api/v1/credentials", tags=["credentials"], route_class=JsonRoute)
 
 
 def _file_name(credential_id: str, ending: str) -> str:

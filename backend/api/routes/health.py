@@ -4,9 +4,10 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from backend.api.deps import RegistryDep
+from backend.api.routing import JsonRoute
 from backend.errors import ChainUnavailable
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], route_class=JsonRoute)
 
 
 @router.get("/health")

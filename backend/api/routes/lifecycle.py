@@ -12,6 +12,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from backend.api.deps import IssuanceDep, IssuerDep, SettingsDep, VerifierDep
+from backend.api.routing import JsonRoute
 from backend.api.schemas import BatchPublic
 from backend.credentials.files import credential_bytes
 from backend.documents.pdf import render_certificate
@@ -23,7 +24,7 @@ from backend.lifecycle.supersede import Correction, supersede
 from backend.revocation.service import RevocationService, target_of
 from backend.store import BatchState, row_id
 
-router = APIRouter(prefix="/api/v1", tags=["lifecycle"])
+router = APIRouter(prefix="/api/v1", tags=["lifecycle"], route_class=JsonRoute)
 
 
 def _revocation(request: Request) -> RevocationService:

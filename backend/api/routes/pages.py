@@ -12,6 +12,7 @@ from starlette.datastructures import UploadFile
 
 from backend.api.deps import IssuanceDep, SettingsDep, StoreDep, VerifierDep
 from backend.api.routes.verify import report_with_store
+from backend.api.routing import JsonRoute
 from backend.api.uploads import read_upload
 from backend.documents.inputs import credential_from_upload
 from backend.errors import InvalidInput, PayloadTooLarge
@@ -20,7 +21,7 @@ from backend.web.view import report_view
 
 WEB = Path(__file__).resolve().parents[2] / "web"
 templates = Jinja2Templates(directory=WEB / "templates")
-router = APIRouter(tags=["pages"], include_in_schema=False)
+router = APIRouter(tags=["pages"], include_in_schema=False, route_class=JsonRoute)
 
 
 @router.get("/", response_class=RedirectResponse)

@@ -7,11 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, status
 
 from backend.api.deps import IssuanceDep, IssuerDep, StoreDep
+from backend.api.routing import JsonRoute
 from backend.api.schemas import TemplatePublic
 from backend.credentials.template import parse_template
 from backend.store import row_id
 
-router = APIRouter(prefix="/api/v1/templates", tags=["templates"])
+router = APIRouter(prefix="/api/v1/templates", tags=["templates"], route_class=JsonRoute)
 
 
 SpecBody = Annotated[

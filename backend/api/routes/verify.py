@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from starlette.datastructures import UploadFile
 
 from backend.api.deps import SettingsDep, StoreDep, VerifierDep
+from backend.api.routing import JsonRoute
 from backend.api.uploads import read_body, read_upload
 from backend.documents.inputs import credential_from_upload
 from backend.errors import InvalidInput, UnsupportedMediaType
@@ -15,7 +16,7 @@ from backend.store import Store
 from backend.verification import Report
 from backend.verification.checks import WELL_FORMED
 
-router = APIRouter(prefix="/api/v1", tags=["verification"])
+router = APIRouter(prefix="/api/v1", tags=["verification"], route_class=JsonRoute)
 
 REPORT_EXAMPLE = {
     "status": "valid",
