@@ -147,9 +147,10 @@ class TransactionFailed(ChainError):
 
     code = "transaction_failed"
 
-    def __init__(self, tx_hash: str, reason: str) -> None:
+    def __init__(self, tx_hash: str, reason: str, *, reverted: bool = False) -> None:
         self.tx_hash = tx_hash
         self.reason = reason
+        self.reverted = reverted  # mined and reverted, as opposed to not mined or not confirmed
         super().__init__(f"transaction {tx_hash} failed: {reason}")
 
 

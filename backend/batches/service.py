@@ -237,14 +237,7 @@ class IssuanceService:
         if batch.state == BatchState.SEALED:
             batch = self._submit(batch)
         if batch.state == BatchState.SUBMITTED:
-            assert batch.tx_hash is not None
-            receipt = self.registry.wait_for_receipt(batch.tx_hash)
-            batch = self.store.update_batch(
-                batch_id,
-                expect=[BatchState.SUBMITTED],
-                state=BatchState.ANCHORED,
-                block_number=receipt.block_number,
-            )
+            batch = self._mined(batch)
         if batch.state == BatchState.ANCHORED:
             assert batch.tx_hash is not None
             assert batch.block_number is not None
@@ -275,6 +268,31 @@ class IssuanceService:
             raise
         return self.store.update_batch(
             batch.id, expect=[BatchState.SEALED], state=BatchState.SUBMITTED, tx_hash=tx_hash
+        )
+
+    def _mined(self, batch: BatchRow) -> BatchRow:
+        """The submitted batch once its transaction is mined.
+
+        A transaction that reverted may still leave the root anchored: a run that stopped after
+        sending, before recording it, and a second send made while the first was pending (it
+        passed gas estimation, then met ``BatchExists``). The root is then adopted; otherwise
+        nothing was anchored and the batch fails with the transaction named."""
+        assert batch.tx_hash is not None
+        assert batch.root is not None
+        try:
+            receipt = self.registry.wait_for_receipt(batch.tx_hash)
+        except TransactionFailed as err:
+            if not err.reverted:
+                raise
+            if self.registry.batch(from_hex32(batch.root)) is not None:
+                return self._adopt_anchored(batch)
+            self.store.update_batch(batch.id, state=BatchState.FAILED, error=f"{err}: nothing was anchored")
+            raise
+        return self.store.update_batch(
+            batch.id,
+            expect=[BatchState.SUBMITTED],
+            state=BatchState.ANCHORED,
+            block_number=receipt.block_number,
         )
 
     def _adopt_anchored(self, batch: BatchRow) -> BatchRow:

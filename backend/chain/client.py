@@ -370,7 +370,7 @@ class RegistryClient:
         except TimeExhausted as err:
             raise TransactionFailed(tx_hash, f"not mined within {limit:g} s") from err
         if receipt["status"] != 1:
-            raise TransactionFailed(tx_hash, "reverted")
+            raise TransactionFailed(tx_hash, "reverted", reverted=True)
         revoked = self.contract.events.CredentialRevoked().process_receipt(receipt, errors=DISCARD)
         return Receipt(
             tx_hash,

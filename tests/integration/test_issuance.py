@@ -13,7 +13,7 @@ from backend.credentials.canonical import credential_digest
 from backend.credentials.cohort import parse_csv
 from backend.credentials.document import check_format
 from backend.credentials.template import parse_template
-from backend.errors import ChainUnavailable, IssuerNotActive
+from backend.errors import ChainUnavailable, IssuerNotActive, TransactionFailed
 from backend.hashing import from_hex32
 from backend.signing.eip712 import RegistryDomain, recover_batch_signer
 from backend.store import BatchRow, BatchState
@@ -102,6 +102,69 @@ def test_resume_adopts_a_root_an_interrupted_run_already_anchored(
 
     assert resumed.state == BatchState.CONFIRMED
     assert resumed.tx_hash is not None
+
+
+def test_resume_adopts_the_root_when_a_second_send_of_it_reverted(
+    issuance: IssuanceService, registry: Deployed
+) -> None:
+    me = issuer_id(issuance)
+    template = issuance.save_template(me, parse_template(TEMPLATE))
+    batch = issuance.seal(issuance.create_batch(me, template.id, parse_csv(COHORT_CSV)).id)  # type: ignore[arg-type]
+    root = from_hex32(batch.root or "")
+    # A run sent the anchor and stopped before recording it; the next run sent it again while
+    # the first was still pending, so the second passed gas estimation and reverted when mined.
+    first = registry.registry.anchor(registry.issuer, root, batch.count)
+    call = registry.registry.contract.functions.anchor(root, batch.count)
+    w3 = registry.registry.w3
+    again = registry.issuer.sign_transaction(
+        call.build_transaction(
+            {
+                "from": registry.issuer.address,
+                "nonce": w3.eth.get_transaction_count(registry.issuer.address),
+                "gas": 200_000,  # given, so nothing estimates and sees the revert first
+            }
+        )
+    )
+    reverted = "0x" + w3.eth.send_raw_transaction(again.raw_transaction).hex()
+    assert w3.eth.wait_for_transaction_receipt(reverted)["status"] == 0  # type: ignore[arg-type]
+    issuance.store.update_batch(batch.id, state=BatchState.SUBMITTED, tx_hash=reverted)
+
+    resumed = issuance.resume(batch.id)
+
+    assert resumed.state == BatchState.CONFIRMED
+    assert resumed.tx_hash == first.tx_hash
+    assert resumed.block_number == first.block_number
+
+
+def test_a_reverted_anchor_that_put_nothing_on_chain_fails_the_batch(
+    issuance: IssuanceService, registry: Deployed
+) -> None:
+    me = issuer_id(issuance)
+    template = issuance.save_template(me, parse_template(TEMPLATE))
+    batch = issuance.seal(issuance.create_batch(me, template.id, parse_csv(COHORT_CSV)).id)  # type: ignore[arg-type]
+    # The issuer was made inactive between the send and its mining: the anchor reverted.
+    registry.registry.set_issuer_active(registry.admin, registry.issuer.address, False)
+    call = registry.registry.contract.functions.anchor(from_hex32(batch.root or ""), batch.count)
+    w3 = registry.registry.w3
+    sent = registry.issuer.sign_transaction(
+        call.build_transaction(
+            {
+                "from": registry.issuer.address,
+                "nonce": w3.eth.get_transaction_count(registry.issuer.address),
+                "gas": 200_000,
+            }
+        )
+    )
+    reverted = "0x" + w3.eth.send_raw_transaction(sent.raw_transaction).hex()
+    issuance.store.update_batch(batch.id, state=BatchState.SUBMITTED, tx_hash=reverted)
+
+    with pytest.raises(TransactionFailed):
+        issuance.resume(batch.id)
+
+    failed = issuance.store.batch(batch.id)
+    assert failed.state == BatchState.FAILED
+    assert reverted in (failed.error or "")
+    assert "nothing was anchored" in (failed.error or "")
 
 
 def test_inactive_issuer_batch_is_marked_failed_with_the_reason(
