@@ -107,7 +107,7 @@ class Verifier:
             )
             return
         try:
-            facts = self._read_facts(self._client(url, claims.registry), claims)
+            facts = self._read_facts(self._client(url, claims.registry), claims, report.notices)
         except (ChainUnavailable, RpcError) as err:
             self._unavailable(report, str(err))
             return
@@ -149,7 +149,10 @@ class Verifier:
             self._clients[key] = self._factory(url, registry)
         return self._clients[key]
 
-    def _read_facts(self, client: RegistryClient, claims: Claims) -> ChainFacts:
+    def _read_facts(self, client: RegistryClient, claims: Claims, notices: list[str]) -> ChainFacts:
+        """What the registry says, by ``eth_call``: these decide the verdict. The events add the
+        anchoring transaction and a revocation's reason and date; a node that will not search its
+        logs (public RPCs limit the block range) costs those details, noted, not the verdict."""
         if client.chain_id != claims.chain_id:
             raise _ChainMismatch(
                 f"the RPC at {client.rpc_url} serves chain {client.chain_id}, "
@@ -161,12 +164,20 @@ class Verifier:
         if batch is None or claims.index >= batch.count:
             return ChainFacts(block, batch, issuer, index_revoked=False)
         revoked = bool(batch.revoked_at) or client.is_revoked(claims.root, claims.index)
-        revocations = (
-            tuple(client.revocations(claims.root, index=claims.index, from_block=self.from_block))
-            if revoked
-            else ()
-        )
-        anchor = client.anchor_event(claims.root, from_block=self.from_block)
+        try:
+            revocations = (
+                tuple(client.revocations(claims.root, index=claims.index, from_block=self.from_block))
+                if revoked
+                else ()
+            )
+            anchor = client.anchor_event(claims.root, from_block=self.from_block)
+        except (ChainUnavailable, RpcError) as err:
+            notices.append(
+                f"the node would not search the registry's events ({err}), so the anchoring "
+                "transaction and any revocation's reason and date are not shown; set "
+                "MICROCRED_REGISTRY_FROM_BLOCK to the registry's deployment block to narrow the search"
+            )
+            revocations, anchor = (), None
         return ChainFacts(
             block_number=block,
             batch=batch,

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 from eth_account import Account
+from web3 import HTTPProvider, Web3
+from web3.types import RPCEndpoint, RPCResponse
 
 from backend.batches.builder import proof_member
 from backend.batches.service import IssuanceService
@@ -232,3 +234,42 @@ def test_chain_stopped_is_unavailable_never_invalid(tmp_path: Any) -> None:
     assert report["failedCheck"] is None
     assert [c["ok"] for c in report["checks"]] == [True, True, True, None, None, None, None]
     assert "cannot be reached" in report["unavailableReason"]
+
+
+class _NodeThatWillNotSearchLogs(HTTPProvider):
+    """Answers calls but refuses eth_getLogs, as public RPCs do for a wide block range."""
+
+    def make_request(self, method: RPCEndpoint, params: Any) -> RPCResponse:
+        if method == "eth_getLogs":
+            return {
+                "jsonrpc": "2.0",
+                "id": 1,
+                "error": {"code": -32005, "message": "block range is too wide"},
+            }
+        return super().make_request(method, params)
+
+
+def test_a_node_that_will_not_search_logs_still_gives_a_verdict(issued: Issued, registry: Deployed) -> None:
+    verifier = Verifier(
+        {},
+        default_rpc=registry.rpc_url,
+        trusted_registries=[registry.registry.address],
+        client_factory=lambda url, address: RegistryClient(
+            Web3(_NodeThatWillNotSearchLogs(url)), address, rpc_url=url
+        ),
+    )
+    root = from_hex32(issued.batch.root or "")
+    registry.registry.revoke_credentials(registry.issuer, root, [2], 3)
+
+    valid = verifier.verify(issued.credentials[0]).as_json()
+    revoked = verifier.verify(issued.credentials[2]).as_json()
+
+    assert valid["status"] == "valid"
+    assert "anchorTransaction" not in valid["chain"]
+    assert any("block range is too wide" in notice for notice in valid["notices"])
+    assert (revoked["status"], revoked["verdict"], revoked["failedCheck"]) == (
+        "invalid",
+        "revoked",
+        "revocation",
+    )
+    assert "this credential was revoked" in revoked["checks"][5]["detail"]
