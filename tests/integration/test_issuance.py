@@ -27,6 +27,32 @@ def issuer_id(issuance: IssuanceService) -> int:
     return row.id
 
 
+def sealed_batch(issuance: IssuanceService) -> BatchRow:
+    """The sample cohort as a batch sealed and signed, not yet sent."""
+    me = issuer_id(issuance)
+    template = issuance.save_template(me, parse_template(TEMPLATE))
+    return issuance.seal(issuance.create_batch(me, template.id, parse_csv(COHORT_CSV)).id)  # type: ignore[arg-type]
+
+
+def send_unestimated_anchor(registry: Deployed, root: bytes, count: int) -> str:
+    """Send ``anchor(root, count)`` from the issuer with the gas given, so nothing estimates it
+    (and sees a revert) first, as when an earlier send of it was still pending; wait until mined."""
+    w3 = registry.registry.w3
+    call = registry.registry.contract.functions.anchor(root, count)
+    signed = registry.issuer.sign_transaction(
+        call.build_transaction(
+            {
+                "from": registry.issuer.address,
+                "nonce": w3.eth.get_transaction_count(registry.issuer.address),
+                "gas": 200_000,
+            }
+        )
+    )
+    tx_hash = "0x" + w3.eth.send_raw_transaction(signed.raw_transaction).hex()
+    w3.eth.wait_for_transaction_receipt(tx_hash)  # type: ignore[arg-type]
+    return tx_hash
+
+
 def test_batch_issued_end_to_end_verifies_on_chain_and_recovers_issuer(
     issuance: IssuanceService, registry: Deployed
 ) -> None:
@@ -92,9 +118,7 @@ def test_each_state_is_recorded_and_resume_carries_on_after_chain_was_down(
 def test_resume_adopts_a_root_an_interrupted_run_already_anchored(
     issuance: IssuanceService, registry: Deployed
 ) -> None:
-    me = issuer_id(issuance)
-    template = issuance.save_template(me, parse_template(TEMPLATE))
-    batch = issuance.seal(issuance.create_batch(me, template.id, parse_csv(COHORT_CSV)).id)  # type: ignore[arg-type]
+    batch = sealed_batch(issuance)
     # The transaction went out but the run stopped before recording it.
     registry.registry.anchor(registry.issuer, from_hex32(batch.root or ""), batch.count)
 
@@ -107,26 +131,13 @@ def test_resume_adopts_a_root_an_interrupted_run_already_anchored(
 def test_resume_adopts_the_root_when_a_second_send_of_it_reverted(
     issuance: IssuanceService, registry: Deployed
 ) -> None:
-    me = issuer_id(issuance)
-    template = issuance.save_template(me, parse_template(TEMPLATE))
-    batch = issuance.seal(issuance.create_batch(me, template.id, parse_csv(COHORT_CSV)).id)  # type: ignore[arg-type]
+    batch = sealed_batch(issuance)
     root = from_hex32(batch.root or "")
     # A run sent the anchor and stopped before recording it; the next run sent it again while
     # the first was still pending, so the second passed gas estimation and reverted when mined.
     first = registry.registry.anchor(registry.issuer, root, batch.count)
-    call = registry.registry.contract.functions.anchor(root, batch.count)
-    w3 = registry.registry.w3
-    again = registry.issuer.sign_transaction(
-        call.build_transaction(
-            {
-                "from": registry.issuer.address,
-                "nonce": w3.eth.get_transaction_count(registry.issuer.address),
-                "gas": 200_000,  # given, so nothing estimates and sees the revert first
-            }
-        )
-    )
-    reverted = "0x" + w3.eth.send_raw_transaction(again.raw_transaction).hex()
-    assert w3.eth.wait_for_transaction_receipt(reverted)["status"] == 0  # type: ignore[arg-type]
+    reverted = send_unestimated_anchor(registry, root, batch.count)
+    assert registry.registry.w3.eth.get_transaction_receipt(reverted)["status"] == 0  # type: ignore[arg-type]
     issuance.store.update_batch(batch.id, state=BatchState.SUBMITTED, tx_hash=reverted)
 
     resumed = issuance.resume(batch.id)
@@ -139,23 +150,10 @@ def test_resume_adopts_the_root_when_a_second_send_of_it_reverted(
 def test_a_reverted_anchor_that_put_nothing_on_chain_fails_the_batch(
     issuance: IssuanceService, registry: Deployed
 ) -> None:
-    me = issuer_id(issuance)
-    template = issuance.save_template(me, parse_template(TEMPLATE))
-    batch = issuance.seal(issuance.create_batch(me, template.id, parse_csv(COHORT_CSV)).id)  # type: ignore[arg-type]
+    batch = sealed_batch(issuance)
     # The issuer was made inactive between the send and its mining: the anchor reverted.
     registry.registry.set_issuer_active(registry.admin, registry.issuer.address, False)
-    call = registry.registry.contract.functions.anchor(from_hex32(batch.root or ""), batch.count)
-    w3 = registry.registry.w3
-    sent = registry.issuer.sign_transaction(
-        call.build_transaction(
-            {
-                "from": registry.issuer.address,
-                "nonce": w3.eth.get_transaction_count(registry.issuer.address),
-                "gas": 200_000,
-            }
-        )
-    )
-    reverted = "0x" + w3.eth.send_raw_transaction(sent.raw_transaction).hex()
+    reverted = send_unestimated_anchor(registry, from_hex32(batch.root or ""), batch.count)
     issuance.store.update_batch(batch.id, state=BatchState.SUBMITTED, tx_hash=reverted)
 
     with pytest.raises(TransactionFailed):
