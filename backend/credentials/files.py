@@ -35,7 +35,10 @@ def load_credential(data: bytes | str, *, source: str = "the credential") -> Any
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as err:
-            raise MalformedInput(f"{source} is not UTF-8 text (byte {err.start})") from None
+            raise MalformedInput(
+                f"{source} is not a credential: a credential is JSON text or a PDF certificate, "
+                f"and this is neither (byte {err.start} is not UTF-8)"
+            ) from None
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError as err:

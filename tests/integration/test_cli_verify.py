@@ -79,4 +79,8 @@ def test_unreadable_file_is_a_clear_error(tmp_path: Path) -> None:
     assert "line 1" in result.stderr
     missing = microcred("verify", str(tmp_path / "missing.json"), env=clean_env(tmp_path))
     assert "cannot read" in missing.stderr
-    assert "Traceback" not in missing.stderr + result.stderr
+    (tmp_path / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    picture = microcred("verify", str(tmp_path / "photo.png"), env=clean_env(tmp_path))
+    assert picture.returncode == 1
+    assert "a credential is JSON text or a PDF certificate, and this is neither" in picture.stderr
+    assert "Traceback" not in missing.stderr + result.stderr + picture.stderr
