@@ -73,9 +73,9 @@ class Settings(BaseSettings):
     issuer_country: str = "BE"
     # The demo issuer's API key, kept by `microcred run` in .microcred/local.json (development).
     demo_api_key: SecretStr | None = None
-    # Largest upload the API accepts (a credential, a PDF, a cohort file).
     # Take up, when the service starts, the batches a stopped service left unfinished.
     resume_on_start: bool = True
+    # Largest upload the API accepts (a credential, a PDF, a cohort file).
     max_upload_bytes: int = Field(5 * 1024 * 1024, gt=0)
     max_cohort_bytes: int = Field(200 * 1024 * 1024, gt=0)
 
