@@ -8,6 +8,9 @@ hold its signing key (MICROCRED_ISSUER_KEYSTORE).
 from __future__ import annotations
 
 import argparse
+import json
+import os
+from pathlib import Path
 
 from eth_utils.address import is_address, to_checksum_address
 
@@ -15,6 +18,7 @@ from backend.cli.common import console, print_table
 from backend.credentials.document import IssuerProfile
 from backend.errors import InvalidInput, NotFound
 from backend.settings import get_settings
+from backend.signing.keys import new_keystore
 from backend.store import row_id
 from backend.store.db import new_api_key
 from backend.wiring import open_store, registry_client
@@ -35,6 +39,14 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     rotate = actions.add_parser("new-key", help="replace an issuer's API key (the old one stops working)")
     rotate.add_argument("address")
     rotate.set_defaults(handler=run_new_key)
+    keystore = actions.add_parser(
+        "new-keystore",
+        help="make a new signing key in an encrypted keystore file (passphrase: MICROCRED_ISSUER_PASSPHRASE)",
+    )
+    keystore.add_argument(
+        "--out", required=True, type=Path, help="the keystore file to write (never overwritten)"
+    )
+    keystore.set_defaults(handler=run_new_keystore)
 
 
 def _address(text: str) -> str:
@@ -95,4 +107,34 @@ def run_new_key(args: argparse.Namespace) -> int:
         store.dispose()
     print(key)
     console.print("the previous key no longer works; this one is shown once")
+    return 0
+
+
+def run_new_keystore(args: argparse.Namespace) -> int:
+    """A new issuer signing key, written only encrypted, readable only by its owner. The
+    passphrase comes from the environment, never the command line (``ps`` shows arguments)."""
+    passphrase = get_settings().issuer_passphrase
+    if passphrase is None:
+        raise InvalidInput(
+            "set MICROCRED_ISSUER_PASSPHRASE to the passphrase that will encrypt the key "
+            "(it is read from the environment, never from the command line)"
+        )
+    address, keystore = new_keystore(passphrase.get_secret_value())
+    out: Path = args.out
+    try:
+        descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise InvalidInput(
+            f"{str(out)!r} exists: a keystore is never overwritten, choose another file"
+        ) from None
+    except OSError as err:
+        raise InvalidInput(f"cannot write {str(out)!r}: {err.strerror or err}") from None
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        json.dump(keystore, file)
+    print(address)
+    console.print(
+        f"wrote the encrypted key of {address} to {out}. Next: a registrar registers {address} on the "
+        "registry, then `microcred issuers add --address` it; the service reads it through "
+        "MICROCRED_ISSUER_KEYSTORE"
+    )
     return 0

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 
-from backend.errors import ConfigurationError
+from backend.errors import ConfigurationError, InvalidInput
 from backend.signing.eip712 import RegistryDomain, sign_batch
 
 
@@ -73,3 +74,19 @@ class IssuerKey:
 
     def __reduce__(self) -> str | tuple[object, ...]:
         raise TypeError("an IssuerKey cannot be pickled: keys are never data")
+
+
+MIN_PASSPHRASE_LENGTH = 12
+
+
+def new_keystore(passphrase: str) -> tuple[str, dict[str, Any]]:
+    """A new random signing key, encrypted with `passphrase` (scrypt, as geth writes it): its
+    address and the keystore JSON. The key itself is never returned.
+
+    Raises:
+        InvalidInput: the passphrase is shorter than ``MIN_PASSPHRASE_LENGTH``.
+    """
+    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
+        raise InvalidInput(f"the passphrase must have at least {MIN_PASSPHRASE_LENGTH} characters")
+    account = Account.create()
+    return str(account.address), Account.encrypt(account.key, passphrase)

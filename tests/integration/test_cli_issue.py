@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import stat
 from pathlib import Path
 
 import pytest
 
 from backend.credentials.canonical import credential_digest
 from backend.hashing import from_hex32
+from backend.settings import Settings
 from backend.store import Store
+from backend.wiring import issuer_keys
 from tests.conftest import Deployed
-from tests.integration.cli import microcred
+from tests.integration.cli import clean_env, microcred
 from tests.samples import COHORT_CSV, TEMPLATE
 
 
@@ -162,3 +165,30 @@ def test_issuers_add_prints_a_key_once_that_the_api_accepts(
     assert "already in the database" in twice.stderr
     bad = microcred("issuers", "add", "--address", "0x12", "--country", "PL", env=env)
     assert "not an Ethereum address: '0x12'" in bad.stderr
+
+
+def test_new_keystore_writes_an_encrypted_key_the_service_loads(tmp_path: Path) -> None:
+    passphrase = "correct horse battery staple"
+    out = tmp_path / "issuer.json"
+    env = clean_env(tmp_path, issuer_passphrase=passphrase)
+
+    made = microcred("issuers", "new-keystore", "--out", str(out), env=env)
+
+    assert made.returncode == 0, made.stderr
+    address = made.stdout.strip()
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert "crypto" in json.loads(out.read_text(encoding="utf-8"))
+    settings = Settings(issuer_keystore=out, issuer_passphrase=passphrase, issuer_key=None)  # type: ignore[arg-type]
+    assert list(issuer_keys(settings)) == [address]
+    again = microcred("issuers", "new-keystore", "--out", str(out), env=env)
+    assert again.returncode == 1
+    assert "never overwritten" in again.stderr
+    assert list(issuer_keys(settings)) == [address]
+    for refused_env, says in (
+        (clean_env(tmp_path), "set MICROCRED_ISSUER_PASSPHRASE"),
+        (clean_env(tmp_path, issuer_passphrase="short"), "at least 12 characters"),
+    ):
+        refused = microcred("issuers", "new-keystore", "--out", str(tmp_path / "other.json"), env=refused_env)
+        assert refused.returncode == 1
+        assert says in refused.stderr
+        assert not (tmp_path / "other.json").exists()
