@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from backend.chain.endpoint import shown_rpc_url
+
 
 class MicrocredError(Exception):
     """Base of every error Microcred raises on purpose."""
@@ -126,9 +128,9 @@ class ChainUnavailable(ChainError):
     code = "chain_unavailable"
 
     def __init__(self, rpc_url: str, reason: str) -> None:
-        self.rpc_url = rpc_url
+        self.rpc_url = shown_rpc_url(rpc_url)  # never the key a provider's URL carries
         self.reason = reason
-        super().__init__(f"the chain at {rpc_url} cannot be reached: {reason}")
+        super().__init__(f"the chain at {self.rpc_url} cannot be reached: {reason}")
 
 
 class RpcError(ChainError):
@@ -137,9 +139,9 @@ class RpcError(ChainError):
     code = "rpc_error"
 
     def __init__(self, rpc_url: str, reason: str) -> None:
-        self.rpc_url = rpc_url
+        self.rpc_url = shown_rpc_url(rpc_url)  # never the key a provider's URL carries
         self.reason = reason
-        super().__init__(f"the node at {rpc_url} refused the request: {reason}")
+        super().__init__(f"the node at {self.rpc_url} refused the request: {reason}")
 
 
 class TransactionFailed(ChainError):

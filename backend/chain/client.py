@@ -409,8 +409,10 @@ def deploy_registry(w3: Web3, deployer: LocalAccount, *, admin: str, rpc_url: st
         signed = deployer.sign_transaction(tx)
         tx_hash = w3.eth.send_raw_transaction(signed.raw_transaction)
         receipt = w3.eth.wait_for_transaction_receipt(tx_hash, timeout=120)
-    except (requests.ConnectionError, requests.Timeout, Web3RPCError) as err:
-        raise ChainUnavailable(rpc_url or "the RPC endpoint", str(err)) from err
+    except (requests.ConnectionError, requests.Timeout) as err:  # their text quotes the URL
+        raise ChainUnavailable(rpc_url or "the RPC endpoint", type(err).__name__) from err
+    except Web3RPCError as err:
+        raise RpcError(rpc_url or "the RPC endpoint", err.message or str(err)) from err
     if receipt["status"] != 1 or not receipt["contractAddress"]:
         raise TransactionFailed("0x" + bytes(tx_hash).hex(), "deployment reverted")
     return str(receipt["contractAddress"])

@@ -16,6 +16,7 @@ from typing import Any
 from eth_utils.address import to_checksum_address
 
 from backend.chain.client import RegistryClient
+from backend.chain.endpoint import shown_rpc_url
 from backend.credentials.canonical import credential_digest
 from backend.credentials.dates import utc_now
 from backend.credentials.document import same_learner
@@ -65,7 +66,8 @@ class Verifier:
 
     def __repr__(self) -> str:
         trusted = sorted(self.trusted) if self.trusted else "any"
-        return f"Verifier(chains={sorted(self.rpc_urls)}, default={self.default_rpc}, trusted={trusted})"
+        default = shown_rpc_url(self.default_rpc) if self.default_rpc else None
+        return f"Verifier(chains={sorted(self.rpc_urls)}, default={default}, trusted={trusted})"
 
     def verify(
         self, document: Any, *, evidence: Sequence[EvidenceFile] = (), components: Sequence[Any] = ()
@@ -155,7 +157,7 @@ class Verifier:
         logs (public RPCs limit the block range) costs those details, noted, not the verdict."""
         if client.chain_id != claims.chain_id:
             raise _ChainMismatch(
-                f"the RPC at {client.rpc_url} serves chain {client.chain_id}, "
+                f"the RPC at {shown_rpc_url(client.rpc_url)} serves chain {client.chain_id}, "
                 f"the credential is on chain {claims.chain_id}"
             )
         block = client.block_number()
