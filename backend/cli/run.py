@@ -69,7 +69,15 @@ def run(args: argparse.Namespace) -> int:
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(line_buffering=True)  # each status line shows at once, even in a pipe
     external_rpc = os.environ.get("MICROCRED_RPC_URL")
-    rpc_port = Settings().local_rpc_port
+    configured = Settings()
+    rpc_port = configured.local_rpc_port
+    if port_in_use(configured.host, configured.port):
+        print(
+            f"port {configured.port} is in use: stop what runs there, "
+            "or set MICROCRED_PORT to serve on another",
+            file=sys.stderr,
+        )
+        return 2
     STATE_DIR.mkdir(parents=True, exist_ok=True)
     remembered = _remembered()
     with ExitStack() as stack:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import signal
+import socket
 import subprocess
 import time
 from pathlib import Path
@@ -82,3 +83,20 @@ def test_run_serves_and_issue_needs_no_configuration(tmp_path: Path) -> None:
         process.stdout.close()
     assert process.returncode == 0
     assert json.loads((state / "local.json").read_text())["registry"] == health.json()["registry"]
+
+
+def test_run_with_its_port_taken_says_so_and_starts_nothing(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port, rpc_port = taken.getsockname()[1], free_port()
+
+        result = microcred(
+            "run", env=clean_env(tmp_path / "state", port=str(port), local_rpc_port=str(rpc_port)), timeout=30
+        )
+
+    assert result.returncode == 2
+    assert f"port {port} is in use" in result.stderr
+    assert "MICROCRED_PORT" in result.stderr
+    assert "started Anvil" not in result.stdout
+    assert not (tmp_path / "state" / "anvil-state.json").exists()
