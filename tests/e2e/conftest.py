@@ -6,12 +6,14 @@ import shutil
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
 import httpx
 import pytest
 import uvicorn
+from fastapi import FastAPI
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from backend.api.app import create_app
@@ -33,16 +35,9 @@ class Site(NamedTuple):
     issued: Issued
 
 
-@pytest.fixture(scope="module")
-def site(anvil: Anvil, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    deployed = deploy_with_issuer(anvil.rpc_url)
-    client = deployed.registry
-    store = Store(f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'microcred.db'}")
-    issuance = issuance_for(store, deployed)
-    port = free_port()
-    settings = Settings(rpc_url=anvil.rpc_url, registry=client.address, public_url=f"http://127.0.0.1:{port}")
-    verifier = Verifier({}, default_rpc=anvil.rpc_url, trusted_registries=[client.address])
-    app = create_app(settings, issuance=issuance, verifier=verifier)
+@contextmanager
+def serve(app: FastAPI, port: int) -> Iterator[str]:
+    """`app` on a real uvicorn at 127.0.0.1:`port` until the block ends; yields its URL."""
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -54,11 +49,37 @@ def site(anvil: Anvil, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sit
         except httpx.TransportError:
             time.sleep(0.05)
     try:
-        yield Site(url, issuance, deployed, issue_sample(issuance))
+        yield url
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def site(anvil: Anvil, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    deployed = deploy_with_issuer(anvil.rpc_url)
+    client = deployed.registry
+    store = Store(f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'microcred.db'}")
+    issuance = issuance_for(store, deployed)
+    port = free_port()
+    settings = Settings(rpc_url=anvil.rpc_url, registry=client.address, public_url=f"http://127.0.0.1:{port}")
+    verifier = Verifier({}, default_rpc=anvil.rpc_url, trusted_registries=[client.address])
+    try:
+        with serve(create_app(settings, issuance=issuance, verifier=verifier), port) as url:
+            yield Site(url, issuance, deployed, issue_sample(issuance))
+    finally:
         store.dispose()
+
+
+@pytest.fixture(scope="module")
+def offline(site: Site) -> Iterator[str]:
+    """The same service and credentials, verifying through an RPC that does not answer."""
+    port, dead_rpc = free_port(), f"http://127.0.0.1:{free_port()}"
+    registry = site.registry.registry.address
+    settings = Settings(rpc_url=dead_rpc, registry=registry, rpc_timeout=2, resume_on_start=False)
+    verifier = Verifier({}, default_rpc=dead_rpc, trusted_registries=[registry], timeout=2)
+    with serve(create_app(settings, issuance=site.issuance, verifier=verifier), port) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

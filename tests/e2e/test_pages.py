@@ -174,3 +174,19 @@ def test_api_docs_render_without_a_network(page: Page, site: Site) -> None:
     assert all(url.startswith(site.url) for url in requested), [
         u for u in requested if not u.startswith(site.url)
     ]
+
+
+def test_chain_out_of_reach_shows_cannot_check_now_not_invalid(
+    page: Page, site: Site, offline: str, tmp_path: Path
+) -> None:
+    credential = site.issued.credentials[2]  # one no other page test revokes or supersedes
+    upload(page, site._replace(url=offline), save(tmp_path, credential))
+
+    verdict = page.locator(".verdict")
+    expect(verdict).to_have_attribute("data-verdict", "unavailable")
+    expect(verdict.get_by_role("heading")).to_have_text("Cannot check now")
+    expect(verdict).to_contain_text("Nothing is known to be wrong")
+    expect(page.locator(".check-passed")).to_have_count(3)
+    expect(page.locator(".check-failed")).to_have_count(0)
+    expect(verdict).not_to_contain_text("replaces this one")
+    expect(page.locator(".certificate")).to_contain_text(credential["credentialSubject"]["name"])
