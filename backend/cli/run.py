@@ -38,9 +38,11 @@ def _remembered() -> dict[str, object]:
     return {}
 
 
-def _stop_on_sigterm(signum: int, frame: object) -> None:
-    # uvicorn re-raises the signal that stopped it once it has shut down; turning SIGTERM into
-    # KeyboardInterrupt lets the chain we started stop (and save its state) like on Ctrl-C.
+def _stop_like_ctrl_c(signum: int, frame: object) -> None:
+    # uvicorn re-raises the signal that stopped it once it has shut down; turning SIGTERM (kill,
+    # systemd) and SIGHUP (the terminal closed) into KeyboardInterrupt lets the chain we started
+    # stop and save its state like on Ctrl-C. Anvil runs in a session of its own, so nothing
+    # else would stop it: it would hold its port and the next start would find it taken.
     raise KeyboardInterrupt
 
 
@@ -65,7 +67,8 @@ def ensure_demo_issuer(settings: Settings, issuer_key: str, remembered_api_key: 
 
 
 def run(args: argparse.Namespace) -> int:
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    for stopping in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stopping, _stop_like_ctrl_c)
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(line_buffering=True)  # each status line shows at once, even in a pipe
     external_rpc = os.environ.get("MICROCRED_RPC_URL")

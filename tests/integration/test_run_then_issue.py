@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from backend.chain.anvil import free_port
+from backend.chain.anvil import free_port, port_in_use
 from tests.integration.cli import MICROCRED, ROOT, clean_env, microcred
 from tests.samples import COHORT_CSV, TEMPLATE
 
@@ -100,3 +100,33 @@ def test_run_with_its_port_taken_says_so_and_starts_nothing(tmp_path: Path) -> N
     assert "MICROCRED_PORT" in result.stderr
     assert "started Anvil" not in result.stdout
     assert not (tmp_path / "state" / "anvil-state.json").exists()
+
+
+def test_closing_the_terminal_stops_the_chain_and_keeps_its_state(tmp_path: Path) -> None:
+    """A closed terminal sends SIGHUP: the chain started must not outlive the service and hold
+    its port, or the next `make run` finds the port taken."""
+    state, rpc_port = tmp_path / "state", free_port()
+    process = subprocess.Popen(
+        [MICROCRED, "run"],
+        env=clean_env(state, port=str(free_port()), local_rpc_port=str(rpc_port)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=ROOT,
+    )
+    try:
+        wait_for_line(process, r"serving")
+        process.send_signal(signal.SIGHUP)
+        process.wait(timeout=30)
+        for _ in range(50):
+            if not port_in_use("127.0.0.1", rpc_port):
+                break
+            time.sleep(0.1)
+        assert not port_in_use("127.0.0.1", rpc_port), "anvil outlived the service"
+        assert (state / "anvil-state.json").exists()
+    finally:
+        if process.poll() is None:
+            process.kill()
+        assert process.stdout is not None
+        process.stdout.close()
+        subprocess.run(["pkill", "-f", f"anvil.*--port {rpc_port}"], check=False)
