@@ -114,6 +114,25 @@ def same_learner(documents: Sequence[Any]) -> tuple[str, str | None] | str:
 
 # ───────────────────────────── the format check ─────────────────────────────
 
+_ANY_TEXT = re.compile(r"", re.DOTALL)
+
+
+def _records(value: Any, **fields: re.Pattern[str]) -> bool:
+    """Whether `value` is a non-empty list of objects whose `fields` are strings matching their
+    patterns (``components``, ``evidence``)."""
+    return (
+        isinstance(value, list)
+        and len(value) > 0
+        and all(
+            isinstance(item, dict)
+            and all(
+                isinstance(item.get(name), str) and pattern.match(item[name])
+                for name, pattern in fields.items()
+            )
+            for item in value
+        )
+    )
+
 
 def check_format(document: Any) -> list[Problem]:
     """Everything §1 and §3 require that `document` lacks or holds wrongly; empty when well formed."""
@@ -195,21 +214,8 @@ def check_format(document: Any) -> list[Problem]:
             )
         text(subject, "grade", "credentialSubject.grade", optional=True)
         if "components" in subject:
-            components: Any = subject["components"]
-            ok = (
-                isinstance(components, list)
-                and len(components) > 0
-                and all(
-                    isinstance(c, dict)
-                    and isinstance(c.get("id"), str)
-                    and bool(_UUID_URN.match(c["id"]))
-                    and isinstance(c.get("digest"), str)
-                    and bool(_HEX32.match(c["digest"]))
-                    for c in components
-                )
-            )
             need(
-                ok,
+                _records(subject["components"], id=_UUID_URN, digest=_HEX32),
                 "credentialSubject.components",
                 "must be a non-empty list of {id: urn:uuid:…, digest: 0x…}",
             )
@@ -249,19 +255,11 @@ def check_format(document: Any) -> list[Problem]:
             "must be the urn:uuid of the credential it corrects",
         )
     if "evidence" in document:
-        evidence: Any = document["evidence"]
-        ok = (
-            isinstance(evidence, list)
-            and len(evidence) > 0
-            and all(
-                isinstance(e, dict)
-                and isinstance(e.get("id"), str)
-                and bool(_SHA256_URN.match(e["id"]))
-                and isinstance(e.get("name"), str)
-                for e in evidence
-            )
+        need(
+            _records(document["evidence"], id=_SHA256_URN, name=_ANY_TEXT),
+            "evidence",
+            "must be a non-empty list of {id: urn:sha256:<64 hex>, name: file name}",
         )
-        need(ok, "evidence", "must be a non-empty list of {id: urn:sha256:<64 hex>, name: file name}")
 
     proof: Any = document.get("proof")
     if need(isinstance(proof, dict), "proof", "must be an object: the batch proof"):
