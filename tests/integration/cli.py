@@ -22,3 +22,12 @@ def microcred(*args: str, env: dict[str, str], timeout: float = 120) -> subproce
     return subprocess.run(
         [MICROCRED, *args], env=env, capture_output=True, text=True, timeout=timeout, check=False, cwd=ROOT
     )
+
+
+def microcred_issue(
+    template: Path, learners: Path, out: Path, *, env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    """``microcred issue --template T --learners L --out OUT``, as a user types it."""
+    return microcred(
+        "issue", "--template", str(template), "--learners", str(learners), "--out", str(out), env=env
+    )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import stat
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from backend.settings import Settings
 from backend.store import Store
 from backend.wiring import issuer_keys
 from tests.conftest import Deployed
-from tests.integration.cli import clean_env, microcred
+from tests.integration.cli import clean_env, microcred, microcred_issue
 from tests.samples import COHORT_CSV, TEMPLATE
 
 
@@ -31,20 +30,12 @@ def anchored_batches(registry: Deployed) -> int:
     return len(registry.registry.contract.events.BatchAnchored.get_logs(from_block=0))
 
 
-def issue(inputs: tuple[Path, Path], out: Path, *, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """``microcred issue --template T --learners L --out OUT``, as a user types it."""
-    template, learners = inputs
-    return microcred(
-        "issue", "--template", str(template), "--learners", str(learners), "--out", str(out), env=env
-    )
-
-
 def test_issue_writes_one_anchored_file_per_learner(
     env: dict[str, str], inputs: tuple[Path, Path], registry: Deployed, tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
 
-    result = issue(inputs, out, env=env)
+    result = microcred_issue(*inputs, out, env=env)
 
     assert result.returncode == 0, result.stderr
     files = sorted(out.glob("*.json"))
@@ -86,7 +77,7 @@ def test_bad_learners_file_is_refused_with_its_line_and_nothing_is_anchored(
 ) -> None:
     inputs[1].write_bytes(csv)
 
-    result = issue(inputs, tmp_path / "out", env=env)
+    result = microcred_issue(*inputs, tmp_path / "out", env=env)
 
     assert result.returncode == 1
     assert says in result.stderr
@@ -100,7 +91,7 @@ def test_wrong_eqf_level_in_template_is_refused_and_nothing_is_anchored(
 ) -> None:
     inputs[0].write_text(json.dumps({**TEMPLATE, "eqfLevel": 9}), encoding="utf-8")
 
-    result = issue(inputs, tmp_path / "out", env=env)
+    result = microcred_issue(*inputs, tmp_path / "out", env=env)
 
     assert result.returncode == 1
     assert "eqfLevel: Input should be less than or equal to 8" in result.stderr
@@ -113,7 +104,7 @@ def test_issue_with_the_chain_down_says_so_and_exits_2(
     env["MICROCRED_RPC_URL"] = "http://127.0.0.1:9"
     env["MICROCRED_RPC_TIMEOUT"] = "2"
 
-    result = issue(inputs, tmp_path / "out", env=env)
+    result = microcred_issue(*inputs, tmp_path / "out", env=env)
 
     assert result.returncode == 2
     assert "cannot be reached" in result.stderr

@@ -28,7 +28,7 @@ from backend.store import row_id
 from backend.store.db import new_api_key
 from backend.verification import Verifier
 from tests.conftest import Deployed, Issued
-from tests.integration.cli import microcred
+from tests.integration.cli import microcred, microcred_issue
 from tests.integration.conftest import PUBLIC_URL
 from tests.samples import TEMPLATE
 
@@ -351,16 +351,7 @@ def test_credential_certifying_a_pdf_matches_it_and_refuses_another(
         "name,evidence\nZofia Wiśniewska,scans/diploma-zofia.pdf\n", encoding="utf-8"
     )
     (tmp_path / "T.json").write_text(json.dumps(TEMPLATE), encoding="utf-8")
-    issued = microcred(
-        "issue",
-        "--template",
-        str(tmp_path / "T.json"),
-        "--learners",
-        str(tmp_path / "L.csv"),
-        "--out",
-        str(tmp_path / "out"),
-        env=env,
-    )
+    issued = microcred_issue(tmp_path / "T.json", tmp_path / "L.csv", tmp_path / "out", env=env)
     assert issued.returncode == 0, issued.stderr
     (credential,) = (tmp_path / "out").glob("*.json")
     evidence = json.loads(credential.read_text(encoding="utf-8"))["evidence"]

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 
 from backend.chain.anvil import free_port, port_in_use
-from tests.integration.cli import MICROCRED, ROOT, clean_env, microcred
+from tests.integration.cli import MICROCRED, ROOT, clean_env, microcred, microcred_issue
 from tests.samples import COHORT_CSV, TEMPLATE
 
 
@@ -60,15 +60,8 @@ def test_run_serves_and_issue_needs_no_configuration(tmp_path: Path) -> None:
         (tmp_path / "T.json").write_text(json.dumps(TEMPLATE), encoding="utf-8")
         (tmp_path / "L.csv").write_bytes(COHORT_CSV)
         # Only the state folder: no RPC URL, registry, key or database is given.
-        result = microcred(
-            "issue",
-            "--template",
-            str(tmp_path / "T.json"),
-            "--learners",
-            str(tmp_path / "L.csv"),
-            "--out",
-            str(tmp_path / "out"),
-            env=clean_env(state),
+        result = microcred_issue(
+            tmp_path / "T.json", tmp_path / "L.csv", tmp_path / "out", env=clean_env(state)
         )
         assert result.returncode == 0, result.stderr
         assert len(list((tmp_path / "out").glob("*.json"))) == 4
